@@ -1,0 +1,395 @@
+#include "adapter/config.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+namespace simpul::adapter {
+
+std::string_view to_string(TenantKind k) {
+  switch (k) {
+    case TenantKind::rumah_sakit: return "rumah_sakit";
+    case TenantKind::puskesmas: return "puskesmas";
+    case TenantKind::registry: return "registry";
+  }
+  return "?";
+}
+
+std::string_view to_string(Role r) {
+  switch (r) {
+    case Role::submitter: return "submitter";
+    case Role::eligibility: return "eligibility";
+    case Role::admin: return "admin";
+    case Role::auditor: return "auditor";
+    case Role::registry_submitter: return "registry_submitter";
+  }
+  return "?";
+}
+
+std::optional<Role> parse_role(std::string_view s) {
+  for (Role r : {Role::submitter, Role::eligibility, Role::admin, Role::auditor, Role::registry_submitter})
+    if (to_string(r) == s) return r;
+  return std::nullopt;
+}
+
+bool ApiClient::has(Role r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
+
+const Tenant* Config::tenant(std::string_view id) const {
+  for (const auto& t : tenants)
+    if (t.id == id) return &t;
+  return nullptr;
+}
+
+bool is_loopback_address(std::string_view a) {
+  if (a == "localhost" || a == "::1" || a == "[::1]") return true;
+  return a.rfind("127.", 0) == 0;
+}
+
+namespace {
+
+// Walks the parsed document, collecting every problem with its line, and
+// reporting keys it does not know (typos are the commonest config bug).
+class Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+
+  void problem(const toml::node* at, std::string_view key, std::string_view what) {
+    std::ostringstream s;
+    s << path_;
+    if (at && at->source().begin.line) s << ':' << at->source().begin.line;
+    s << ": " << key << ": " << what;
+    problems_.push_back(s.str());
+  }
+
+  // Marks which keys of `table` are understood; everything else is reported.
+  void known_keys(const toml::table& table, std::string_view where, std::initializer_list<std::string_view> keys) {
+    for (const auto& [k, v] : table) {
+      if (std::find(keys.begin(), keys.end(), k.str()) == keys.end()) {
+        problem(&v, join(where, k.str()), "unknown key (check the spelling; see docs/configuration.md)");
+      }
+    }
+  }
+
+  static std::string join(std::string_view where, std::string_view key) {
+    return where.empty() ? std::string(key) : std::string(where) + "." + std::string(key);
+  }
+
+  void read_string(const toml::table& t, std::string_view where, std::string_view key, std::string& out,
+                   bool required = false) {
+    const toml::node* n = t.get(key);
+    if (!n) {
+      if (required) problem(&t, join(where, key), "is required");
+      return;
+    }
+    if (auto v = n->value<std::string>()) out = *v;
+    else problem(n, join(where, key), "must be a string");
+  }
+
+  template <class Int>
+  void read_int(const toml::table& t, std::string_view where, std::string_view key, Int& out, std::int64_t min,
+                std::int64_t max) {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    auto v = n->value<std::int64_t>();
+    if (!v || !n->is_integer()) return problem(n, join(where, key), "must be an integer");
+    if (*v < min || *v > max)
+      return problem(n, join(where, key),
+                     "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
+                         std::to_string(*v));
+    out = static_cast<Int>(*v);
+  }
+
+  void read_ms(const toml::table& t, std::string_view where, std::string_view key, std::chrono::milliseconds& out) {
+    std::int64_t ms = out.count();
+    read_int(t, where, key, ms, 1, 24LL * 3600 * 1000);
+    out = std::chrono::milliseconds(ms);
+  }
+
+  void read_double(const toml::table& t, std::string_view where, std::string_view key, double& out, double min,
+                   double max) {
+    const toml::node* n = t.get(key);
+    if (!n) return;
+    auto v = n->value<double>();
+    if (!v || !(n->is_floating_point() || n->is_integer())) return problem(n, join(where, key), "must be a number");
+    if (*v < min || *v > max)
+      return problem(n, join(where, key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    out = *v;
+  }
+
+  const toml::table* table(const toml::table& t, std::string_view where, std::string_view key) {
+    const toml::node* n = t.get(key);
+    if (!n) return nullptr;
+    if (!n->is_table()) {
+      problem(n, join(where, key), "must be a table");
+      return nullptr;
+    }
+    return n->as_table();
+  }
+
+  const std::vector<std::string>& problems() const { return problems_; }
+
+ private:
+  std::string path_;
+  std::vector<std::string> problems_;
+};
+
+bool is_hex64(std::string_view s) {
+  return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+bool is_url_safe_id(std::string_view s) {
+  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+  });
+}
+
+bool is_secret_reference(std::string_view s) {
+  auto has = [&](std::string_view p) { return s.rfind(p, 0) == 0 && s.size() > p.size(); };
+  return has("env:") || has("file:") || has("secret:");
+}
+
+std::string resolve_path(const std::string& base_dir, const std::string& p) {
+  if (p.empty() || p.front() == '/') return p;
+  return (std::filesystem::path(base_dir) / p).lexically_normal().string();
+}
+
+void read_clients(Reader& r, const toml::node* node, std::string_view where, Tenant& tenant, std::set<std::string>& hashes) {
+  const toml::array* arr = node->as_array();
+  if (!arr) return r.problem(node, where, "must be an array of tables ([[tenants.clients]])");
+  for (std::size_t i = 0; i < arr->size(); ++i) {
+    const std::string w = std::string(where) + "[" + std::to_string(i) + "]";
+    const toml::table* t = (*arr)[i].as_table();
+    if (!t) {
+      r.problem(&(*arr)[i], w, "must be a table");
+      continue;
+    }
+    r.known_keys(*t, w, {"name", "key_sha256", "roles", "rate_per_second", "rate_burst"});
+    ApiClient c;
+    c.line = static_cast<int>(t->source().begin.line);
+    r.read_string(*t, w, "name", c.name, true);
+    r.read_string(*t, w, "key_sha256", c.key_sha256, true);
+    if (!c.key_sha256.empty() && !is_hex64(c.key_sha256))
+      r.problem(t->get("key_sha256"), w + ".key_sha256",
+                "must be the SHA-256 of the key as 64 lowercase hex digits (printf %s KEY | sha256sum)");
+    else if (!c.key_sha256.empty() && !hashes.insert(c.key_sha256).second)
+      r.problem(t->get("key_sha256"), w + ".key_sha256", "the same key is configured twice");
+    if (const toml::node* roles = t->get("roles")) {
+      const toml::array* ra = roles->as_array();
+      if (!ra || ra->empty()) {
+        r.problem(roles, w + ".roles", "must be a non-empty array of role names");
+      } else {
+        for (const auto& rn : *ra) {
+          auto s = rn.value<std::string>();
+          auto role = s ? parse_role(*s) : std::nullopt;
+          if (!role)
+            r.problem(&rn, w + ".roles",
+                      "unknown role '" + (s ? *s : std::string("?")) +
+                          "' (one of submitter, eligibility, admin, auditor, registry_submitter)");
+          else
+            c.roles.push_back(*role);
+        }
+      }
+    } else {
+      r.problem(t, w + ".roles", "is required");
+    }
+    double rate = -1, burst = -1;
+    r.read_double(*t, w, "rate_per_second", rate, 0.001, 1e6);
+    r.read_double(*t, w, "rate_burst", burst, 1, 1e7);
+    if (rate > 0) c.rate_per_second = rate;
+    if (burst > 0) c.rate_burst = burst;
+    tenant.clients.push_back(std::move(c));
+  }
+}
+
+}  // namespace
+
+Config load_config(const std::string& path) {
+  toml::table doc;
+  try {
+    doc = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream s;
+    s << path << ':' << e.source().begin.line << ": " << e.description();
+    throw ConfigError(s.str());
+  } catch (const std::exception& e) {
+    throw ConfigError(path + ": " + e.what());
+  }
+  Reader r(path);
+  Config c;
+  c.path = path;
+  const std::string base_dir = std::filesystem::path(path).parent_path().string();
+
+  r.known_keys(doc, "", {"server", "limits", "store", "log", "secrets", "tenants"});
+
+  if (const toml::table* s = r.table(doc, "", "server")) {
+    r.known_keys(*s, "server", {"listen", "threads", "tls_cert", "tls_key"});
+    std::string listen;
+    r.read_string(*s, "server", "listen", listen);
+    if (!listen.empty()) {
+      const auto colon = listen.rfind(':');
+      std::string host = colon == std::string::npos ? "" : listen.substr(0, colon);
+      const std::string port = colon == std::string::npos ? "" : listen.substr(colon + 1);
+      if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+      char* end = nullptr;
+      const long p = port.empty() ? -1 : std::strtol(port.c_str(), &end, 10);
+      if (host.empty() || p < 0 || p > 65535 || (end && *end))
+        r.problem(s->get("listen"), "server.listen", "must be HOST:PORT, e.g. \"127.0.0.1:8080\", got \"" + listen + "\"");
+      else {
+        c.listen_address = host == "localhost" ? "127.0.0.1" : host;
+        c.listen_port = static_cast<std::uint16_t>(p);
+      }
+    }
+    r.read_int(*s, "server", "threads", c.threads, 0, 256);
+    r.read_string(*s, "server", "tls_cert", c.tls_cert_file);
+    r.read_string(*s, "server", "tls_key", c.tls_key_file);
+    if (c.tls_cert_file.empty() != c.tls_key_file.empty())
+      r.problem(s, "server.tls_cert", "tls_cert and tls_key must be set together");
+    c.tls_cert_file = resolve_path(base_dir, c.tls_cert_file);
+    c.tls_key_file = resolve_path(base_dir, c.tls_key_file);
+  }
+
+  if (const toml::table* l = r.table(doc, "", "limits")) {
+    r.known_keys(*l, "limits",
+                 {"max_body_bytes", "max_header_bytes", "max_connections", "json_max_depth", "read_timeout_ms",
+                  "write_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "rate_per_second", "rate_burst"});
+    r.read_int(*l, "limits", "max_body_bytes", c.limits.max_body_bytes, 1024, 1LL << 32);
+    r.read_int(*l, "limits", "max_header_bytes", c.limits.max_header_bytes, 1024, 1 << 20);
+    r.read_int(*l, "limits", "max_connections", c.limits.max_connections, 1, 1'000'000);
+    r.read_int(*l, "limits", "json_max_depth", c.limits.json_max_depth, 8, 10'000);
+    r.read_ms(*l, "limits", "read_timeout_ms", c.limits.read_timeout);
+    r.read_ms(*l, "limits", "write_timeout_ms", c.limits.write_timeout);
+    r.read_ms(*l, "limits", "idle_timeout_ms", c.limits.idle_timeout);
+    r.read_ms(*l, "limits", "shutdown_grace_ms", c.limits.shutdown_grace);
+    r.read_double(*l, "limits", "rate_per_second", c.limits.rate_per_second, 0.001, 1e6);
+    r.read_double(*l, "limits", "rate_burst", c.limits.rate_burst, 1, 1e7);
+  }
+
+  if (const toml::table* s = r.table(doc, "", "store")) {
+    r.known_keys(*s, "store", {"url"});
+    r.read_string(*s, "store", "url", c.store_url);
+  }
+  if (c.store_url.empty()) c.store_url = "simpul.db";
+  if (c.store_url.rfind("postgresql://", 0) != 0 && c.store_url.rfind("postgres://", 0) != 0) {
+    std::string p = c.store_url.rfind("sqlite:", 0) == 0 ? c.store_url.substr(7) : c.store_url;
+    c.store_url = "sqlite:" + resolve_path(base_dir, p);
+  }
+
+  if (const toml::table* s = r.table(doc, "", "log")) {
+    r.known_keys(*s, "log", {"level", "file"});
+    r.read_string(*s, "log", "level", c.log_level);
+    if (c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" && c.log_level != "error")
+      r.problem(s->get("level"), "log.level", "must be one of debug, info, warn, error, got \"" + c.log_level + "\"");
+    r.read_string(*s, "log", "file", c.log_file);
+    c.log_file = resolve_path(base_dir, c.log_file);
+  }
+
+  if (const toml::table* s = r.table(doc, "", "secrets")) {
+    r.known_keys(*s, "secrets", {"file"});
+    r.read_string(*s, "secrets", "file", c.secrets_file);
+    c.secrets_file = resolve_path(base_dir, c.secrets_file);
+  }
+
+  std::set<std::string> key_hashes;
+  if (const toml::node* tn = doc.get("tenants")) {
+    const toml::array* arr = tn->as_array();
+    if (!arr) {
+      r.problem(tn, "tenants", "must be an array of tables ([[tenants]])");
+    } else {
+      for (std::size_t i = 0; i < arr->size(); ++i) {
+        const std::string w = "tenants[" + std::to_string(i) + "]";
+        const toml::table* t = (*arr)[i].as_table();
+        if (!t) {
+          r.problem(&(*arr)[i], w, "must be a table");
+          continue;
+        }
+        r.known_keys(*t, w,
+                     {"id", "kind", "name", "bpjs_provider_code", "satusehat_organization_id", "credentials", "clients"});
+        Tenant tenant;
+        tenant.line = static_cast<int>(t->source().begin.line);
+        r.read_string(*t, w, "id", tenant.id, true);
+        if (!tenant.id.empty() && !is_url_safe_id(tenant.id))
+          r.problem(t->get("id"), w + ".id", "must be 1-64 characters of letters, digits, '-', '_' or '.'");
+        for (const auto& other : c.tenants)
+          if (!tenant.id.empty() && other.id == tenant.id)
+            r.problem(t->get("id"), w + ".id", "duplicate tenant id '" + tenant.id + "'");
+        std::string kind;
+        r.read_string(*t, w, "kind", kind, true);
+        if (kind == "rumah_sakit") tenant.kind = TenantKind::rumah_sakit;
+        else if (kind == "puskesmas") tenant.kind = TenantKind::puskesmas;
+        else if (kind == "registry") tenant.kind = TenantKind::registry;
+        else if (!kind.empty())
+          r.problem(t->get("kind"), w + ".kind",
+                    "expected one of rumah_sakit, puskesmas, registry, got \"" + kind + "\"");
+        r.read_string(*t, w, "name", tenant.name);
+        r.read_string(*t, w, "bpjs_provider_code", tenant.bpjs_provider_code);
+        r.read_string(*t, w, "satusehat_organization_id", tenant.satusehat_organization_id);
+        if (const toml::table* cred = r.table(*t, w, "credentials")) {
+          for (const auto& [k, v] : *cred) {
+            const std::string kw = w + ".credentials." + std::string(k.str());
+            auto s = v.value<std::string>();
+            if (!s) {
+              r.problem(&v, kw, "must be a string reference such as \"env:NAME\"");
+            } else if (!is_secret_reference(*s)) {
+              // Do not echo the value: it may be the secret itself.
+              r.problem(&v, kw,
+                        "must be a reference (env:NAME, file:/path or secret:NAME); secrets are never written "
+                        "inline in the config file");
+            } else {
+              tenant.credentials[std::string(k.str())] = SecretRef{*s};
+            }
+          }
+        }
+        if (const toml::node* cl = t->get("clients")) read_clients(r, cl, w + ".clients", tenant, key_hashes);
+        c.tenants.push_back(std::move(tenant));
+      }
+    }
+  }
+
+  if (!r.problems().empty()) {
+    std::string all;
+    for (const auto& p : r.problems()) all += p + "\n";
+    all.pop_back();
+    throw ConfigError(all);
+  }
+  return c;
+}
+
+std::string resolve_secret(const Config& config, const SecretRef& ref) {
+  const std::string& s = ref.ref;
+  if (s.rfind("env:", 0) == 0) {
+    const char* v = std::getenv(s.c_str() + 4);
+    if (!v || !*v) throw ConfigError("secret " + s + ": environment variable is not set");
+    return v;
+  }
+  if (s.rfind("file:", 0) == 0) {
+    std::ifstream f(s.substr(5), std::ios::binary);
+    if (!f) throw ConfigError("secret " + s + ": cannot read the file");
+    std::string v((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();
+    return v;
+  }
+  if (s.rfind("secret:", 0) == 0) {
+    if (config.secrets_file.empty()) throw ConfigError("secret " + s + ": no [secrets] file is configured");
+    std::ifstream f(config.secrets_file);
+    if (!f) throw ConfigError("secret " + s + ": cannot read the secrets file " + config.secrets_file);
+    const std::string name = s.substr(7);
+    std::string line;
+    while (std::getline(f, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      const auto eq = line.find('=');
+      if (eq != std::string::npos && line.substr(0, eq) == name) return line.substr(eq + 1);
+    }
+    throw ConfigError("secret " + s + ": not found in the secrets file " + config.secrets_file);
+  }
+  throw ConfigError("secret reference '" + s + "' is not env:, file: or secret:");
+}
+
+}  // namespace simpul::adapter

@@ -1,0 +1,101 @@
+#pragma once
+// Simpul's one configuration file (TOML, see docs/configuration.md) as typed structs.
+//
+// Secrets never live in the file: credential fields hold *references*
+// (`env:NAME`, `file:/path`, `secret:NAME` from the secrets file) that are
+// resolved when a connector needs them. Every load error names the file, the
+// line and the key.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace simpul::adapter {
+
+// Jenis fasilitas: the kind of facility a tenant is.
+enum class TenantKind { rumah_sakit /* hospital */, puskesmas /* community health centre */, registry };
+std::string_view to_string(TenantKind);
+
+enum class Role { submitter, eligibility, admin, auditor, registry_submitter };
+std::string_view to_string(Role);
+std::optional<Role> parse_role(std::string_view);
+
+// An API client of one tenant: the key is stored as the SHA-256 of the token.
+struct ApiClient {
+  std::string name;
+  std::string key_sha256;  // 64 lowercase hex digits
+  std::vector<Role> roles;
+  std::optional<double> rate_per_second;  // overrides [limits] when set
+  std::optional<double> rate_burst;
+  int line = 0;  // where it was declared, for messages
+
+  bool has(Role r) const;
+};
+
+// A reference to a secret: "env:NAME", "file:/path" or "secret:NAME".
+struct SecretRef {
+  std::string ref;
+  bool empty() const { return ref.empty(); }
+};
+
+struct Tenant {
+  std::string id;  // URL-safe, unique
+  TenantKind kind = TenantKind::puskesmas;
+  std::string name;
+  std::string bpjs_provider_code;         // kode PPK / kdProvider (BPJS facility code)
+  std::string satusehat_organization_id;  // SATUSEHAT Organization id of the facility
+  std::map<std::string, SecretRef> credentials;  // e.g. bpjs_cons_id -> env:RS_CONS_ID
+  std::vector<ApiClient> clients;
+  int line = 0;
+};
+
+struct Limits {
+  std::uint64_t max_body_bytes = 8ull << 20;
+  std::size_t max_header_bytes = 16 << 10;
+  std::size_t max_connections = 10'000;
+  std::size_t json_max_depth = 100;
+  std::chrono::milliseconds read_timeout{30'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds shutdown_grace{15'000};
+  double rate_per_second = 100;  // per API client, token bucket
+  double rate_burst = 200;
+};
+
+struct Config {
+  std::string path;  // the file it came from
+  std::string listen_address = "127.0.0.1";
+  std::uint16_t listen_port = 8080;
+  unsigned threads = 0;  // 0 = one per core
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string store_url;  // resolved against the config file's directory
+  std::string log_level = "info";
+  std::string log_file;  // empty = stderr
+  std::string secrets_file;
+  Limits limits;
+  std::vector<Tenant> tenants;
+
+  const Tenant* tenant(std::string_view id) const;
+};
+
+// A problem in the file: "config/demo.toml:12: tenants[0].kind: expected ...".
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Loads and validates the whole file; throws ConfigError listing every problem found
+// (one per line).
+Config load_config(const std::string& path);
+
+// Resolves a secret reference. Throws ConfigError naming the reference (never the value).
+std::string resolve_secret(const Config& config, const SecretRef& ref);
+
+// True when the address is loopback (127.0.0.0/8, ::1, localhost).
+bool is_loopback_address(std::string_view address);
+
+}  // namespace simpul::adapter
