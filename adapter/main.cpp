@@ -1,1 +1,3 @@
-int main() { return 0; }
+#include "adapter/cli.hpp"
+
+int main(int argc, char** argv) { return simpul::adapter::run_cli(argc, argv); }

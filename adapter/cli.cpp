@@ -1,0 +1,208 @@
+#include "adapter/cli.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "adapter/config.hpp"
+#include "adapter/version.hpp"
+#include "connectors/bpjs/cli.hpp"
+
+namespace simpul::adapter {
+
+std::optional<ParsedOptions> parse_options(const std::string& command, const std::vector<std::string>& args,
+                                           const std::vector<OptionSpec>& specs, std::ostream& err) {
+  ParsedOptions out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      out.help = true;
+      return out;
+    }
+    if (a.rfind("--", 0) != 0 || a.size() == 2) {
+      err << "simpul " << command << ": unexpected argument '" << a << "' (try: simpul " << command << " --help)\n";
+      return std::nullopt;
+    }
+    std::string name = a.substr(2);
+    std::optional<std::string> inline_value;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      inline_value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    const OptionSpec* spec = nullptr;
+    for (const auto& s : specs)
+      if (s.name == name) spec = &s;
+    if (!spec) {
+      err << "simpul " << command << ": unknown option '--" << name << "' (try: simpul " << command << " --help)\n";
+      return std::nullopt;
+    }
+    if (spec->takes_value) {
+      if (!inline_value) {
+        if (i + 1 >= args.size()) {
+          err << "simpul " << command << ": option '--" << name << "' needs a value\n";
+          return std::nullopt;
+        }
+        inline_value = args[++i];
+      }
+      if (inline_value->empty()) {
+        err << "simpul " << command << ": option '--" << name << "' needs a non-empty value\n";
+        return std::nullopt;
+      }
+      out.values[name] = *inline_value;
+    } else {
+      if (inline_value) {
+        err << "simpul " << command << ": option '--" << name << "' takes no value\n";
+        return std::nullopt;
+      }
+      out.values[name] = "true";
+    }
+  }
+  for (const auto& s : specs) {
+    if (s.required && !out.has(s.name)) {
+      err << "simpul " << command << ": missing required option '--" << s.name << "' (try: simpul " << command
+          << " --help)\n";
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+void print_usage(std::ostream& out, const std::string& usage, const std::string& what,
+                 const std::vector<OptionSpec>& specs) {
+  out << "Usage: " << usage << "\n\n" << what << "\n";
+  if (!specs.empty()) {
+    out << "\nOptions:\n";
+    for (const auto& s : specs) {
+      std::string left = "  --" + s.name + (s.takes_value ? " VALUE" : "");
+      if (left.size() < 28) left.resize(28, ' ');
+      out << left << ' ' << s.help << (s.required ? " (required)" : "") << "\n";
+    }
+  }
+  out << "  --help                     this text\n";
+}
+
+const char* kTopHelp =
+    "Usage: simpul <command> [options]\n"
+    "\n"
+    "Simpul: FHIR R4 integration server for Indonesian health facilities\n"
+    "(BPJS V-Claim / P-Care / Antrean, SATUSEHAT, indicator registries).\n"
+    "\n"
+    "Commands:\n"
+    "  serve          run the server (simpul serve --config FILE)\n"
+    "  config check   validate a configuration file\n"
+    "  bpjs sign      print the X-signature for a consId, secret and timestamp\n"
+    "  bpjs decrypt   decode an encrypted BPJS response read from stdin\n"
+    "  version        print the version\n"
+    "\n"
+    "Run 'simpul <command> --help' for the options of a command.\n";
+
+struct Command {
+  std::string name;  // "serve", "config check", ...
+  std::string usage;
+  std::string what;
+  std::vector<OptionSpec> specs;
+  std::function<int(const ParsedOptions&)> run;
+};
+
+std::vector<Command> commands() {
+  const std::vector<OptionSpec> bpjs_specs{
+      {"cons-id", true, true, "BPJS consumer id (X-cons-id)"},
+      {"secret", true, true, "BPJS secret key (keep it out of shell history: use a variable)"},
+      {"timestamp", true, true, "the request's X-timestamp (Unix seconds)"},
+  };
+  return {
+      {"serve",
+       "simpul serve --config FILE [--listen HOST:PORT]",
+       "Run the FHIR server until SIGTERM or SIGINT (in-flight requests finish first).",
+       {{"config", true, true, "configuration file (TOML)"},
+        {"listen", true, false, "override server.listen, e.g. 127.0.0.1:8080"}},
+       [](const ParsedOptions& o) {
+         return serve_command(o.get("config"), o.has("listen") ? o.get("listen") : std::string());
+       }},
+      {"config check",
+       "simpul config check --config FILE",
+       "Validate a configuration file: every problem is printed with its line and key.\n"
+       "Secret references are checked for form, not resolved.",
+       {{"config", true, true, "configuration file (TOML)"}},
+       [](const ParsedOptions& o) {
+         try {
+           const Config c = load_config(o.get("config"));
+           std::size_t clients = 0;
+           for (const auto& t : c.tenants) clients += t.clients.size();
+           std::cout << o.get("config") << ": ok (" << c.tenants.size() << " tenants, " << clients
+                     << " API clients, listen " << c.listen_address << ":" << c.listen_port << ")\n";
+           return 0;
+         } catch (const ConfigError& e) {
+           std::cerr << e.what() << "\n";
+           return 1;
+         }
+       }},
+      {"version", "simpul version", "Print the version and the library versions it was built with.", {},
+       [](const ParsedOptions&) {
+         std::cout << version_text() << "\n";
+         return 0;
+       }},
+      {"bpjs sign",
+       "simpul bpjs sign --cons-id ID --secret KEY --timestamp TS",
+       "Print the X-signature BPJS expects: Base64(HMAC-SHA256(consId + \"&\" + timestamp, secret)).",
+       bpjs_specs,
+       [](const ParsedOptions& o) {
+         return connectors::bpjs::bpjs_sign_command(o.get("cons-id"), o.get("secret"), o.get("timestamp"), std::cout,
+                                                    std::cerr);
+       }},
+      {"bpjs decrypt",
+       "simpul bpjs decrypt --cons-id ID --secret KEY --timestamp TS < response",
+       "Read a BPJS response from stdin (the bare encrypted 'response' string or the whole\n"
+       "envelope JSON) and print the decoded JSON. Exit 1 with a one-line reason when it cannot\n"
+       "be decoded (wrong key or timestamp, bad Base64, truncated data).",
+       bpjs_specs,
+       [](const ParsedOptions& o) {
+         return connectors::bpjs::bpjs_decrypt_command(o.get("cons-id"), o.get("secret"), o.get("timestamp"),
+                                                       std::cin, std::cout, std::cerr);
+       }},
+  };
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    (args.empty() ? std::cerr : std::cout) << kTopHelp;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] == "--version") args[0] = "version";
+  const auto all = commands();
+  // Longest match first: "config check" before "config".
+  for (const auto& c : all) {
+    std::istringstream words(c.name);
+    std::vector<std::string> parts{std::istream_iterator<std::string>(words), {}};
+    if (args.size() < parts.size() || !std::equal(parts.begin(), parts.end(), args.begin())) continue;
+    std::vector<std::string> rest(args.begin() + static_cast<long>(parts.size()), args.end());
+    auto parsed = parse_options(c.name, rest, c.specs, std::cerr);
+    if (!parsed) return 2;
+    if (parsed->help) {
+      print_usage(std::cout, c.usage, c.what, c.specs);
+      return 0;
+    }
+    return c.run(*parsed);
+  }
+  // A group word alone ("config", "bpjs") or an unknown command.
+  std::string group_help;
+  for (const auto& c : all)
+    if (c.name.rfind(args[0] + " ", 0) == 0) group_help += "  simpul " + c.usage + "\n";
+  if (!group_help.empty()) {
+    const bool asked = args.size() > 1 && (args[1] == "--help" || args[1] == "-h");
+    (asked ? std::cout : std::cerr) << (asked ? "" : "simpul " + args[0] + ": missing or unknown subcommand\n")
+                                    << "Usage:\n"
+                                    << group_help;
+    return asked ? 0 : 2;
+  }
+  std::cerr << "simpul: unknown command '" << args[0] << "' (try: simpul --help)\n";
+  return 2;
+}
+
+}  // namespace simpul::adapter

@@ -1,0 +1,140 @@
+// `simpul serve`: config -> logging -> store -> app -> listener, then run the
+// io_context on a thread per core until SIGTERM/SIGINT.
+#include <csignal>
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "adapter/app.hpp"
+#include "adapter/auth.hpp"
+#include "adapter/cli.hpp"
+#include "adapter/config.hpp"
+#include "adapter/store/store.hpp"
+#include "adapter/version.hpp"
+#include "connectors/http/server.hpp"
+#include "connectors/observability/log.hpp"
+#include "connectors/observability/metrics.hpp"
+
+namespace simpul::adapter {
+
+namespace obs = connectors::obs;
+namespace asio = boost::asio;
+
+namespace {
+
+// Demo keys are printed in the README: they must never guard a reachable port.
+std::string demo_key_problem(const Config& c) {
+  if (is_loopback_address(c.listen_address)) return {};
+  for (const auto& t : c.tenants)
+    for (const auto& k : t.clients)
+      if (is_demo_key_hash(k.key_sha256))
+        return c.path + ":" + std::to_string(k.line) + ": tenants." + t.id + ".clients." + k.name +
+               ": this is a published demo API key; refusing to listen on non-loopback address " +
+               c.listen_address + " (replace the key, or listen on 127.0.0.1)";
+  return {};
+}
+
+}  // namespace
+
+int serve_command(const std::string& config_path, const std::string& listen_override) {
+  Config config;
+  try {
+    config = load_config(config_path);
+  } catch (const ConfigError& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  if (!listen_override.empty()) {
+    const auto colon = listen_override.rfind(':');
+    char* end = nullptr;
+    const long port = colon == std::string::npos ? -1 : std::strtol(listen_override.c_str() + colon + 1, &end, 10);
+    if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535 || (end && *end)) {
+      std::cerr << "simpul serve: --listen must be HOST:PORT, got '" << listen_override << "'\n";
+      return 2;
+    }
+    config.listen_address = listen_override.substr(0, colon);
+    if (config.listen_address == "localhost") config.listen_address = "127.0.0.1";
+    config.listen_port = static_cast<std::uint16_t>(port);
+  }
+  if (auto problem = demo_key_problem(config); !problem.empty()) {
+    std::cerr << problem << "\n";
+    return 1;
+  }
+
+  obs::Level level = obs::Level::info;
+  obs::parse_level(config.log_level, level);
+  obs::configure_logging(level, config.log_file);
+
+  obs::Registry metrics;
+  std::unique_ptr<store::Store> store;
+  try {
+    store::StoreOptions so;
+    so.url = config.store_url;
+    so.on_latency = [&metrics](std::string_view op, double seconds) {
+      metrics.histogram("simpul_store_operation_duration_seconds", "Store operation latency.", {{"op", std::string(op)}})
+          .observe(seconds);
+    };
+    store = store::open_store(so);
+  } catch (const std::exception& e) {
+    std::cerr << "simpul serve: cannot open the store: " << e.what() << "\n";
+    return 1;
+  }
+
+  const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context ioc(static_cast<int>(threads));
+  App app(config, *store, metrics);
+
+  connectors::http::ServerOptions so;
+  so.address = config.listen_address;
+  so.port = config.listen_port;
+  so.tls_cert_file = config.tls_cert_file;
+  so.tls_key_file = config.tls_key_file;
+  so.header_limit = config.limits.max_header_bytes;
+  so.body_limit = config.limits.max_body_bytes;
+  so.max_connections = config.limits.max_connections;
+  so.read_timeout = config.limits.read_timeout;
+  so.write_timeout = config.limits.write_timeout;
+  so.idle_timeout = config.limits.idle_timeout;
+  connectors::http::Server server(
+      ioc, so,
+      [&app](connectors::http::Request& req, const connectors::http::RequestInfo& info) {
+        return app.handle(req, info);
+      },
+      &metrics);
+  try {
+    server.start();
+  } catch (const std::exception& e) {
+    std::cerr << "simpul serve: " << e.what() << "\n";
+    return 1;
+  }
+  metrics.gauge("simpul_build_info", "Build information.", {{"version", SIMPUL_VERSION}}).set(1);
+
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    obs::log(obs::Level::info, "shutting down", {{"signal", sig}, {"open_connections", server.active_connections()}});
+    server.shutdown(config.limits.shutdown_grace, [&ioc] { ioc.stop(); });
+  });
+
+  obs::log(obs::Level::info, "listening",
+           {{"address", config.listen_address},
+            {"port", static_cast<unsigned>(server.port())},
+            {"tls", !config.tls_cert_file.empty()},
+            {"threads", threads},
+            {"tenants", static_cast<std::uint64_t>(config.tenants.size())},
+            {"store", config.store_url.rfind("sqlite:", 0) == 0 ? "sqlite" : "postgresql"},
+            {"version", SIMPUL_VERSION}});
+
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& t : pool) t.join();
+  obs::log(obs::Level::info, "stopped");
+  obs::flush_logs();
+  return 0;
+}
+
+}  // namespace simpul::adapter
