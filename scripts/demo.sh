@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The main job on the embedded default: builds Simpul, starts the server with
+# config/demo.toml (SQLite in var/), shows a short tour, then keeps serving
+# until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"
+mkdir -p var
+
+# Demo-only BPJS credentials: they match the built-in simulators, nothing real.
+export SIMPUL_DEMO_BPJS_CONS_ID=${SIMPUL_DEMO_BPJS_CONS_ID:-1234}
+export SIMPUL_DEMO_BPJS_SECRET=${SIMPUL_DEMO_BPJS_SECRET:-pwd}
+export SIMPUL_DEMO_BPJS_USER_KEY=${SIMPUL_DEMO_BPJS_USER_KEY:-demo-user-key}
+
+port=${SIMPUL_DEMO_PORT:-8080}
+build/simpul config check --config config/demo.toml
+build/simpul serve --config config/demo.toml --listen "127.0.0.1:$port" 2>var/demo.log &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT INT TERM
+
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do
+  curl -fsS "$base/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+show() { echo; echo "\$ $*"; "$@"; echo; }
+echo "Simpul is serving on $base (log: var/demo.log). A short tour:"
+show curl -sS "$base/healthz"
+show curl -sS "$base/readyz"
+show curl -sS -o /dev/null -w 'HTTP %{http_code} without a key\n' "$base/fhir/metadata"
+show curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' "$base/fhir/metadata?_pretty=true"
+show curl -sS -X POST -H 'Authorization: Bearer demo-rs-simrs-key' -H 'Content-Type: application/fhir+json' \
+  --data '{"resourceType": ' "$base/fhir/metadata"
+echo "\$ curl -sS $base/metrics | grep ^simpul_http_requests_total"
+curl -sS "$base/metrics" | grep '^simpul_http_requests_total' || true
+echo
+echo "Serving until Ctrl-C."
+wait $server

@@ -1,0 +1,372 @@
+// Starts the real `simpul` binary on a loopback port and talks HTTP to it.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "tests/adapter/process.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using simpul::testing::Process;
+
+const std::string kKey = "demo-rs-simrs-key";
+const std::string kAdminKey = "demo-rs-admin-key";
+const std::string kOtherTenantAdmin = "demo-pkm-admin-key";
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream f(p);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// A config like the demo one, with its own store and any extra [limits] lines.
+std::filesystem::path write_config(const std::filesystem::path& dir, const std::string& limits_extra,
+                                   const std::string& listen = "127.0.0.1:0") {
+  std::string demo = read_file(std::filesystem::path(SIMPUL_SOURCE_DIR) / "config/demo.toml");
+  demo = std::regex_replace(demo, std::regex("url = \"sqlite:[^\"]*\""), "url = \"sqlite:" + (dir / "t.db").string() + "\"");
+  demo = std::regex_replace(demo, std::regex("listen = \"[^\"]*\""), "listen = \"" + listen + "\"");
+  demo = std::regex_replace(demo, std::regex("\\[limits\\]\n"), "[limits]\n" + limits_extra + "\n");
+  auto path = dir / "simpul.toml";
+  std::ofstream(path) << demo;
+  return path;
+}
+
+struct Reply {
+  unsigned status = 0;
+  std::string body;
+  std::string content_type;
+  bhttp::response<bhttp::string_body> raw;
+};
+
+Reply call(std::uint16_t port, bhttp::verb method, const std::string& target, const std::string& key = {},
+           const std::string& body = {}, const std::string& content_type = "application/fhir+json") {
+  asio::io_context ioc;
+  beast::tcp_stream s(ioc);
+  s.expires_after(std::chrono::seconds(30));
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  bhttp::request<bhttp::string_body> req{method, target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  if (!key.empty()) req.set(bhttp::field::authorization, "Bearer " + key);
+  if (!body.empty() || method == bhttp::verb::post) {
+    if (!content_type.empty()) req.set(bhttp::field::content_type, content_type);
+    req.body() = body;
+  }
+  req.prepare_payload();
+  bhttp::write(s, req);
+  beast::flat_buffer buf;
+  Reply r;
+  bhttp::response_parser<bhttp::string_body> p;
+  p.body_limit(64 << 20);
+  bhttp::read(s, buf, p);
+  r.raw = p.release();
+  r.status = r.raw.result_int();
+  r.body = r.raw.body();
+  r.content_type = std::string(r.raw[bhttp::field::content_type]);
+  return r;
+}
+
+class ServeTest : public ::testing::Test {
+ protected:
+  void start(const std::string& limits_extra = "") {
+    dir_ = std::filesystem::temp_directory_path() / ("simpul-serve-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto cfg = write_config(dir_, limits_extra);
+    server_.emplace(std::vector<std::string>{std::string(SIMPUL_BINARY_DIR) + "/simpul", "serve", "--config", cfg.string()},
+                    dir_ / "stderr.log");
+    port_ = server_->wait_for_port();
+    ASSERT_NE(port_, 0) << "server did not start; stderr:\n" << read_file(dir_ / "stderr.log");
+  }
+  void TearDown() override {
+    if (server_) {
+      server_->signal(SIGTERM);
+      server_->wait_exit(std::chrono::seconds(20));
+    }
+    std::filesystem::remove_all(dir_);
+  }
+  std::filesystem::path dir_;
+  std::optional<Process> server_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(ServeTest, HealthMetadataAndMetrics) {
+  start();
+  auto h = call(port_, bhttp::verb::get, "/healthz");
+  EXPECT_EQ(h.status, 200u);
+  auto ready = call(port_, bhttp::verb::get, "/readyz");
+  EXPECT_EQ(ready.status, 200u) << ready.body;
+
+  auto anon = call(port_, bhttp::verb::get, "/fhir/metadata");
+  EXPECT_EQ(anon.status, 401u);
+  EXPECT_NE(anon.body.find("\"resourceType\":\"OperationOutcome\""), std::string::npos) << anon.body;
+  EXPECT_NE(std::string(anon.raw[bhttp::field::www_authenticate]).find("Bearer"), std::string::npos);
+
+  auto bad = call(port_, bhttp::verb::get, "/fhir/metadata", "not-a-real-key");
+  EXPECT_EQ(bad.status, 401u);
+
+  auto meta = call(port_, bhttp::verb::get, "/fhir/metadata", kKey);
+  EXPECT_EQ(meta.status, 200u);
+  EXPECT_NE(meta.content_type.find("application/fhir+json"), std::string::npos);
+  EXPECT_NE(meta.body.find("\"resourceType\":\"CapabilityStatement\""), std::string::npos);
+  EXPECT_NE(meta.body.find("\"fhirVersion\":\"4.0.1\""), std::string::npos);
+  EXPECT_NE(meta.body.find("Resource-validate"), std::string::npos);
+  EXPECT_FALSE(meta.raw["X-Request-Id"].empty());
+
+  auto metrics = call(port_, bhttp::verb::get, "/metrics");
+  EXPECT_EQ(metrics.status, 200u);
+  EXPECT_NE(metrics.body.find("simpul_http_requests_total{"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("route=\"/fhir/metadata\""), std::string::npos);
+  EXPECT_NE(metrics.body.find("status=\"401\""), std::string::npos);
+  EXPECT_NE(metrics.body.find("simpul_http_request_duration_seconds_bucket"), std::string::npos);
+  EXPECT_NE(metrics.body.find("simpul_http_in_flight_requests"), std::string::npos);
+  EXPECT_NE(metrics.body.find("simpul_store_operation_duration_seconds"), std::string::npos);
+  // Never a key in metrics.
+  EXPECT_EQ(metrics.body.find(kKey), std::string::npos);
+
+  auto unknown = call(port_, bhttp::verb::get, "/nope", kKey);
+  EXPECT_EQ(unknown.status, 404u);
+  EXPECT_NE(unknown.body.find("OperationOutcome"), std::string::npos);
+  auto wrong_method = call(port_, bhttp::verb::delete_, "/fhir/metadata", kKey);
+  EXPECT_EQ(wrong_method.status, 405u);
+}
+
+TEST_F(ServeTest, FiftyMebibyteBodyIsRefusedAndServerKeepsServing) {
+  start();
+  asio::io_context ioc;
+  beast::tcp_stream s(ioc);
+  s.expires_after(std::chrono::seconds(60));
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  const std::size_t size = 50u << 20;
+  std::string head = "POST /fhir/Patient/$validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kKey +
+                     "\r\nContent-Type: application/fhir+json\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n";
+  asio::write(s, asio::buffer(head));
+  std::string chunk(1 << 20, ' ');
+  boost::system::error_code ec;
+  for (std::size_t sent = 0; sent < size && !ec; sent += chunk.size()) asio::write(s, asio::buffer(chunk), ec);
+  beast::flat_buffer buf;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(s, buf, res, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(res.result_int(), 413u);
+  EXPECT_NE(res.body().find("OperationOutcome"), std::string::npos);
+  EXPECT_NE(res.body().find("exceeds the limit"), std::string::npos);
+  EXPECT_EQ(call(port_, bhttp::verb::get, "/healthz").status, 200u);
+  EXPECT_EQ(call(port_, bhttp::verb::get, "/fhir/metadata", kKey).status, 200u);
+}
+
+TEST_F(ServeTest, BadBodiesGetOperationOutcomesThatSayWhatIsWrong) {
+  start();
+  auto malformed = call(port_, bhttp::verb::post, "/fhir/Patient/$validate", kKey, "{\"resourceType\": \"Patient\",");
+  EXPECT_EQ(malformed.status, 400u);
+  EXPECT_NE(malformed.body.find("OperationOutcome"), std::string::npos);
+  EXPECT_NE(malformed.body.find("JSON"), std::string::npos) << malformed.body;
+
+  std::string deep = std::string(10000, '[') + std::string(10000, ']');
+  auto nested = call(port_, bhttp::verb::post, "/fhir/Patient/$validate", kKey, deep);
+  EXPECT_EQ(nested.status, 400u);
+  EXPECT_NE(nested.body.find("deeper than"), std::string::npos) << nested.body;
+
+  auto wrong_type = call(port_, bhttp::verb::post, "/fhir/Patient/$validate", kKey,
+                         R"({"resourceType":"Observation","status":"final"})");
+  EXPECT_EQ(wrong_type.status, 400u);
+  EXPECT_NE(wrong_type.body.find("Patient"), std::string::npos);
+  EXPECT_NE(wrong_type.body.find("Observation"), std::string::npos) << wrong_type.body;
+
+  auto unknown_type = call(port_, bhttp::verb::post, "/fhir/Patient/$validate", kKey, R"({"resourceType":"Patiant"})");
+  EXPECT_EQ(unknown_type.status, 400u);
+  EXPECT_NE(unknown_type.body.find("Patiant"), std::string::npos) << unknown_type.body;
+
+  auto xml = call(port_, bhttp::verb::post, "/fhir/Patient/$validate", kKey, "<Patient/>", "application/fhir+xml");
+  EXPECT_EQ(xml.status, 415u);
+  EXPECT_NE(xml.body.find("application/fhir+json"), std::string::npos) << xml.body;
+  auto text = call(port_, bhttp::verb::post, "/fhir/Patient/$validate", kKey, "hello", "text/plain");
+  EXPECT_EQ(text.status, 415u);
+
+  auto ok = call(port_, bhttp::verb::post, "/fhir/Patient/$validate", kKey,
+                 R"({"resourceType":"Patient","id":"p1","gender":"female"})", "application/json; charset=utf-8");
+  EXPECT_EQ(ok.status, 200u) << ok.body;
+  EXPECT_NE(ok.body.find("information"), std::string::npos);
+  // The server still answers after all that.
+  EXPECT_EQ(call(port_, bhttp::verb::get, "/healthz").status, 200u);
+}
+
+TEST_F(ServeTest, RolesTenantsAndRateLimits) {
+  start("rate_per_second = 0.5\nrate_burst = 3");
+  // The SIMRS key lacks the admin role.
+  EXPECT_EQ(call(port_, bhttp::verb::get, "/admin/tenants/rs-demo", kKey).status, 403u);
+  auto own = call(port_, bhttp::verb::get, "/admin/tenants/rs-demo", kAdminKey);
+  EXPECT_EQ(own.status, 200u) << own.body;
+  EXPECT_NE(own.body.find("\"simrs\""), std::string::npos);
+  EXPECT_EQ(own.body.find("env:"), std::string::npos) << "secret references must not be shown";
+  // An admin of another tenant is refused.
+  auto other = call(port_, bhttp::verb::get, "/admin/tenants/rs-demo", kOtherTenantAdmin);
+  EXPECT_EQ(other.status, 403u);
+  EXPECT_NE(other.body.find("another tenant"), std::string::npos);
+
+  // Burst 3 for the SIMRS key: the fourth quick request is throttled.
+  unsigned last = 0;
+  std::string retry_after;
+  for (int i = 0; i < 4; ++i) {
+    auto r = call(port_, bhttp::verb::get, "/fhir/metadata", kKey);
+    last = r.status;
+    retry_after = std::string(r.raw[bhttp::field::retry_after]);
+  }
+  // The 403 above consumed one token of the SIMRS key too: at most 3 pass.
+  EXPECT_EQ(last, 429u);
+  EXPECT_FALSE(retry_after.empty());
+}
+
+TEST_F(ServeTest, HeaderLimitAndConnectionLimit) {
+  start("max_header_bytes = 4096\nmax_connections = 2");
+  {
+    asio::io_context ioc;
+    beast::tcp_stream s(ioc);
+    s.expires_after(std::chrono::seconds(10));
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/healthz", 11};
+    req.set("X-Big", std::string(8000, 'a'));
+    bhttp::write(s, req);
+    beast::flat_buffer buf;
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(s, buf, res);
+    EXPECT_EQ(res.result_int(), 431u);
+    EXPECT_NE(res.body().find("OperationOutcome"), std::string::npos);
+  }
+  // Two idle keep-alive connections fill the limit; the third is told 503.
+  asio::io_context ioc;
+  std::vector<std::unique_ptr<beast::tcp_stream>> held;
+  for (int i = 0; i < 2; ++i) {
+    held.push_back(std::make_unique<beast::tcp_stream>(ioc));
+    held.back()->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the server count them
+  unsigned status = 0;
+  std::string retry_after;
+  for (int attempt = 0; attempt < 20 && status != 503; ++attempt) {
+    beast::tcp_stream s(ioc);
+    s.expires_after(std::chrono::seconds(10));
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/healthz", 11};
+    boost::system::error_code ec;
+    bhttp::write(s, req, ec);
+    beast::flat_buffer buf;
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(s, buf, res, ec);
+    if (!ec) {
+      status = res.result_int();
+      retry_after = std::string(res[bhttp::field::retry_after]);
+    }
+  }
+  EXPECT_EQ(status, 503u);
+  EXPECT_EQ(retry_after, "1");
+  held.clear();
+  // Once they close, the server serves again.
+  unsigned after = 0;
+  for (int attempt = 0; attempt < 50 && after != 200; ++attempt) {
+    after = call(port_, bhttp::verb::get, "/healthz").status;
+    if (after != 200) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(after, 200u);
+}
+
+TEST_F(ServeTest, SigtermStopsCleanlyAndLogsAreJsonLinesWithoutSecrets) {
+  start();
+  EXPECT_EQ(call(port_, bhttp::verb::get, "/fhir/metadata", kKey).status, 200u);
+  EXPECT_EQ(call(port_, bhttp::verb::get, "/fhir/metadata").status, 401u);
+  // An idle keep-alive connection must not hold shutdown up.
+  asio::io_context ioc;
+  beast::tcp_stream idle(ioc);
+  idle.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  server_->signal(SIGTERM);
+  auto code = server_->wait_exit(std::chrono::seconds(20));
+  ASSERT_TRUE(code.has_value()) << "did not exit after SIGTERM";
+  EXPECT_EQ(*code, 0);
+  server_.reset();
+  const std::string log = read_file(dir_ / "stderr.log");
+  std::istringstream lines(log);
+  std::string line;
+  int requests = 0;
+  while (std::getline(lines, line)) {
+    ASSERT_EQ(line.front(), '{') << line;
+    ASSERT_EQ(line.back(), '}') << line;
+    if (line.find("\"msg\":\"request\"") != std::string::npos) {
+      ++requests;
+      EXPECT_NE(line.find("\"request_id\":"), std::string::npos);
+      EXPECT_NE(line.find("\"route\":\"/fhir/metadata\""), std::string::npos);
+      EXPECT_NE(line.find("\"latency_ms\":"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(requests, 2);
+  EXPECT_NE(log.find("\"tenant\":\"rs-demo\""), std::string::npos);
+  EXPECT_EQ(log.find(kKey), std::string::npos);
+  EXPECT_NE(log.find("\"msg\":\"stopped\""), std::string::npos);
+}
+
+TEST(ServeCli, DemoKeysRefusedOffLoopbackAndBadFlags) {
+  auto dir = std::filesystem::temp_directory_path() / ("simpul-cli-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto cfg = write_config(dir, "", "0.0.0.0:0");
+  const std::string bin = std::string(SIMPUL_BINARY_DIR) + "/simpul";
+  auto r = simpul::testing::run({bin, "serve", "--config", cfg.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("demo API key"), std::string::npos) << r.err;
+
+  auto unknown = simpul::testing::run({bin, "serve", "--config", cfg.string(), "--verbose"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown option '--verbose'"), std::string::npos) << unknown.err;
+  EXPECT_EQ(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1);
+
+  auto badlisten = simpul::testing::run({bin, "serve", "--config", cfg.string(), "--listen", "nowhere"});
+  EXPECT_EQ(badlisten.exit_code, 2);
+
+  auto nocmd = simpul::testing::run({bin, "frobnicate"});
+  EXPECT_EQ(nocmd.exit_code, 2);
+  auto help = simpul::testing::run({bin, "serve", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.out.find("--config"), std::string::npos);
+  auto version = simpul::testing::run({bin, "version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_NE(version.out.find("simpul 0."), std::string::npos);
+
+  // config check names the line and key.
+  std::ofstream(dir / "bad.toml") << "[server]\nlisten = \"127.0.0.1:8080\"\n\n[[tenants]]\nid = \"x\"\nkind = \"hospital\"\n"
+                                     "[tenants.credentials]\nbpjs_secret_key = \"s3cr3t-inline\"\n";
+  auto bad = simpul::testing::run({bin, "config", "check", "--config", (dir / "bad.toml").string()});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("bad.toml:6: tenants[0].kind"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("bad.toml:8: tenants[0].credentials.bpjs_secret_key"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.find("s3cr3t-inline"), std::string::npos) << "an inline secret must not be echoed";
+  auto good = simpul::testing::run({bin, "config", "check", "--config",
+                                    (std::filesystem::path(SIMPUL_SOURCE_DIR) / "config/demo.toml").string()});
+  EXPECT_EQ(good.exit_code, 0) << good.err;
+  for (auto example : {"rumah-sakit.example.toml", "puskesmas.example.toml", "registry.example.toml"}) {
+    auto ex = simpul::testing::run({bin, "config", "check", "--config",
+                                    (std::filesystem::path(SIMPUL_SOURCE_DIR) / "config" / example).string()});
+    EXPECT_EQ(ex.exit_code, 0) << example << ": " << ex.err;
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
