@@ -1,0 +1,334 @@
+#pragma once
+// The store: everything Simpul keeps durably (outbox, idempotency keys, audit trail,
+// indicator facts, reference-data cache), behind a backend-neutral interface.
+//
+// The interface speaks the domain (outbox items, idempotency records, cached reference
+// data), never SQL. SQLite is the default backend (adapter/store/sqlite_store.hpp);
+// PostgreSQL comes later and must honour the same contract (docs/store.md).
+//
+// Threading: every member function is thread-safe. Writes go through one writer queue
+// with group commit; each write has an asynchronous form whose completion callback runs
+// on the writer thread (keep it short, never block in it, never call a blocking store
+// write from it) and a blocking form for the CLI and tests. Reads run on the calling
+// thread against a reader connection and never wait for the writer.
+//
+// Time: all times are Unix milliseconds (UnixMillis), taken from StoreOptions::clock.
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace simpul::adapter::store {
+
+using UnixMillis = std::int64_t;
+
+// What went wrong, so callers can choose an HTTP status / retry policy.
+enum class StoreErrc {
+  invalid_argument,  // the request itself is wrong (caller bug): do not retry
+  not_found,         // the referenced row does not exist (for this tenant)
+  conflict,          // a constraint was violated (e.g. dependency on another tenant's item)
+  unsupported,       // e.g. a PostgreSQL URL before that backend exists
+  open_failed,       // the database could not be opened (path, permissions, not a database)
+  schema_too_new,    // the database was migrated by a newer Simpul
+  busy,              // the database stayed locked past the busy timeout: retry later
+  io,                // disk full, I/O error, corruption: retry later, page an operator
+  closed,            // the store is shutting down
+  internal,          // a bug or a misuse (e.g. a blocking write from a completion callback)
+};
+std::string_view to_string(StoreErrc code) noexcept;
+
+class StoreError : public std::runtime_error {
+ public:
+  StoreError(StoreErrc code, const std::string& message);
+  StoreErrc code() const noexcept { return code_; }
+  // True when the same request may succeed later (busy, io, closed): answer 503.
+  bool retryable() const noexcept;
+
+ private:
+  StoreErrc code_;
+};
+
+// SQLite's PRAGMA synchronous. FULL (default) fsyncs the WAL on every commit, so an
+// acknowledged write survives power loss; NORMAL survives a process crash only.
+enum class SynchronousMode { off, normal, full, extra };
+std::string_view to_string(SynchronousMode mode) noexcept;
+std::optional<SynchronousMode> parse_synchronous_mode(std::string_view text) noexcept;  // case-insensitive
+
+using LatencyHook = std::function<void(std::string_view op, double seconds)>;
+using Clock = std::function<UnixMillis()>;
+UnixMillis system_clock_millis() noexcept;
+
+struct StoreOptions {
+  // A plain path or "sqlite:/path/file.db" (also "sqlite:///path/file.db") selects SQLite;
+  // "postgresql://..." is reserved for the PostgreSQL backend (not built yet).
+  std::string url;
+  int busy_timeout_ms = 5000;
+  SynchronousMode synchronous = SynchronousMode::full;
+  std::size_t max_batch_size = 256;   // most write jobs sharing one transaction/fsync
+  std::size_t reader_connections = 4;  // size of the reader pool (at least 1)
+  // Called after every operation with its name ("outbox.enqueue", "commit", ...) and
+  // duration in seconds (writes: from submission to completion, queueing included).
+  // Called concurrently from any thread; must be thread-safe and must not throw.
+  LatencyHook on_latency;
+  Clock clock;  // empty: the system clock
+};
+
+struct StoreStats {
+  std::uint64_t jobs = 0;            // write jobs completed (succeeded or failed)
+  std::uint64_t failed_jobs = 0;     // of which failed
+  std::uint64_t commits = 0;         // transactions committed (one fsync each)
+  std::uint64_t failed_commits = 0;  // batches whose BEGIN/COMMIT failed
+  std::uint64_t largest_batch = 0;
+  std::uint64_t queued = 0;            // jobs waiting right now
+  std::uint64_t callback_errors = 0;   // completion callbacks that threw (swallowed)
+};
+
+// ---------------------------------------------------------------- reference cache
+
+// Reference data fetched from upstream (V-Claim poli, diagnoses, P-Care dokter, ...).
+struct ReferencePut {
+  std::string tenant;  // "" = shared by all tenants
+  std::string kind;    // e.g. "vclaim.poli"
+  std::string key;
+  std::string value;   // text / JSON as received
+  std::int64_t ttl_ms = 0;  // fresh until fetched_at + ttl_ms (> 0)
+};
+
+struct CachedReference {
+  std::string value;
+  UnixMillis fetched_at = 0;
+  UnixMillis expires_at = 0;
+  bool stale = false;  // expires_at <= now: usable as a fallback when upstream is down
+};
+
+// ---------------------------------------------------------------- idempotency keys
+
+enum class IdempotencyState { in_progress, completed };
+std::string_view to_string(IdempotencyState state) noexcept;
+std::optional<IdempotencyState> parse_idempotency_state(std::string_view text) noexcept;
+
+struct IdempotencyRecord {
+  std::string tenant;
+  std::string key;           // the client's Idempotency-Key
+  std::string request_hash;  // hash of the request that first used the key
+  IdempotencyState state = IdempotencyState::in_progress;
+  int response_status = 0;     // when completed
+  std::string response_body;   // when completed
+  UnixMillis created_at = 0;
+  UnixMillis expires_at = 0;
+};
+
+struct NewIdempotencyKey {
+  std::string tenant;
+  std::string key;
+  std::string request_hash;
+  std::int64_t ttl_ms = 0;  // > 0; after expiry the key may be reused
+};
+
+struct IdempotencyBegin {
+  bool acquired = false;      // true: this caller inserted the key and must complete or abandon it
+  bool same_request = false;  // the stored request_hash equals the caller's
+  IdempotencyRecord record;   // the record now stored (the caller's, or the earlier one)
+};
+
+struct IdempotencyCompletion {
+  std::string tenant;
+  std::string key;
+  int response_status = 0;
+  std::string response_body;
+};
+
+// ---------------------------------------------------------------- outbox
+
+enum class OutboxStatus { pending, in_flight, retrying, delivered, dead, held, suspended };
+std::string_view to_string(OutboxStatus status) noexcept;
+std::optional<OutboxStatus> parse_outbox_status(std::string_view text) noexcept;
+
+enum class AttemptOutcome { delivered, retry, dead, held, lease_expired };
+std::string_view to_string(AttemptOutcome outcome) noexcept;
+std::optional<AttemptOutcome> parse_attempt_outcome(std::string_view text) noexcept;
+
+// One unit of work to deliver upstream. Its idempotency key is
+// (tenant, source_type, source_id, source_version, destination): enqueueing the same
+// key twice keeps the first item.
+struct OutboxItem {
+  std::int64_t id = 0;  // assigned by the store
+  std::string tenant;
+  std::string destination;     // "pcare", "satusehat", "registry", ...
+  std::string source_type;     // e.g. "Encounter"
+  std::string source_id;
+  std::string source_version;  // must not be empty (use a content hash if unversioned)
+  std::string payload;         // bytes, stored as a blob
+  std::string payload_hash;    // empty on enqueue: the store computes SHA-256 (hex)
+  OutboxStatus status = OutboxStatus::pending;  // on enqueue: pending, held or suspended
+  int attempts = 0;
+  UnixMillis next_attempt_at = 0;  // on enqueue: 0 = now
+  std::string lease_owner;
+  UnixMillis lease_until = 0;
+  UnixMillis claimed_at = 0;
+  UnixMillis created_at = 0;
+  UnixMillis updated_at = 0;
+  std::string last_error;
+  std::string upstream_id;  // e.g. P-Care noKunjungan, SATUSEHAT resource id
+  std::optional<std::int64_t> depends_on;  // delivered only after this item (same tenant)
+};
+
+struct EnqueueResult {
+  std::int64_t id = 0;
+  bool created = false;  // false: the key was already present; id is the existing item
+  OutboxStatus status = OutboxStatus::pending;
+  bool payload_matches = true;  // for an existing item: same payload hash as this request
+};
+
+// Item `item` of a batch is delivered only after item `prerequisite` (prerequisite < item).
+struct OutboxDependency {
+  std::size_t item = 0;
+  std::size_t prerequisite = 0;
+};
+
+// Several items accepted together, atomically, optionally completing the HTTP request's
+// idempotency record in the same transaction ("accepted means durable").
+struct OutboxBatch {
+  std::vector<OutboxItem> items;
+  std::vector<OutboxDependency> dependencies;
+  std::optional<IdempotencyCompletion> completes;  // must be in_progress, else the batch fails
+};
+
+struct OutboxClaim {
+  std::string destination;
+  std::optional<std::string> tenant;  // nullopt: any tenant
+  std::string owner;                  // worker identity, recorded as lease_owner
+  std::int64_t lease_ms = 0;          // > 0
+  std::size_t limit = 1;              // > 0
+};
+
+struct DeliveryReport {
+  std::int64_t item_id = 0;
+  std::string tenant;
+  std::string lease_owner;  // the owner that claimed the item
+  AttemptOutcome outcome = AttemptOutcome::retry;  // not lease_expired
+  UnixMillis started_at = 0;  // 0: the claim time
+  std::optional<int> http_status;
+  std::string error;
+  std::string upstream_id;       // for delivered
+  std::int64_t retry_after_ms = 0;  // for retry
+};
+
+struct OutcomeResult {
+  bool applied = false;  // false: the lease was lost; the attempt is recorded, status unchanged
+  OutboxStatus status = OutboxStatus::pending;
+  int attempts = 0;
+};
+
+struct OutboxAttempt {
+  std::int64_t item_id = 0;
+  int attempt_no = 0;
+  std::string worker;
+  UnixMillis started_at = 0;
+  UnixMillis ended_at = 0;
+  AttemptOutcome outcome = AttemptOutcome::retry;
+  std::optional<int> http_status;
+  std::string error;
+};
+
+// ---------------------------------------------------------------- the interface
+
+class Store {
+ public:
+  template <class T>
+  using Completion = std::function<void(std::exception_ptr, T)>;
+  using Done = std::function<void(std::exception_ptr)>;
+
+  virtual ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  virtual std::string_view backend() const noexcept = 0;  // "sqlite"
+  // readyz: a cheap read succeeds and the writer is running. Never throws.
+  virtual bool ping() noexcept = 0;
+  int schema_version();
+  virtual StoreStats stats() const = 0;
+
+  // Reference cache. get: nullopt when absent; stale entries are returned marked stale.
+  std::optional<CachedReference> get_reference(std::string_view tenant, std::string_view kind,
+                                               std::string_view key);
+  void put_reference(ReferencePut entry, Done done);
+  void put_reference(ReferencePut entry);
+
+  // Idempotency keys. begin = insert-if-absent (an expired key counts as absent).
+  void begin_idempotency(NewIdempotencyKey request, Completion<IdempotencyBegin> done);
+  IdempotencyBegin begin_idempotency(NewIdempotencyKey request);
+  // complete: in_progress -> completed; false when no in-progress record exists.
+  void complete_idempotency(IdempotencyCompletion completion, Completion<bool> done);
+  bool complete_idempotency(IdempotencyCompletion completion);
+  // abandon: removes an in-progress record so the client may retry; false when none.
+  void abandon_idempotency(std::string tenant, std::string key, Completion<bool> done);
+  bool abandon_idempotency(std::string tenant, std::string key);
+  std::optional<IdempotencyRecord> get_idempotency(std::string_view tenant, std::string_view key);
+
+  // Outbox.
+  void enqueue_outbox(OutboxItem item, Completion<EnqueueResult> done);
+  EnqueueResult enqueue_outbox(OutboxItem item);
+  void enqueue_outbox_batch(OutboxBatch batch, Completion<std::vector<EnqueueResult>> done);
+  std::vector<EnqueueResult> enqueue_outbox_batch(OutboxBatch batch);
+  // Leases due items (pending/retrying with next_attempt_at <= now, prerequisite delivered)
+  // to `owner`. Items whose lease expired are first recorded as a lease_expired attempt.
+  void claim_outbox(OutboxClaim claim, Completion<std::vector<OutboxItem>> done);
+  std::vector<OutboxItem> claim_outbox(OutboxClaim claim);
+  // Records one delivery attempt and applies its outcome. delivered is applied even when
+  // the lease was lost (the upstream has the data); other outcomes need the lease.
+  void record_outcome(DeliveryReport report, Completion<OutcomeResult> done);
+  OutcomeResult record_outcome(DeliveryReport report);
+  std::optional<OutboxItem> get_outbox_item(std::string_view tenant, std::int64_t id);
+  std::vector<OutboxAttempt> get_outbox_attempts(std::string_view tenant, std::int64_t id);
+  std::map<OutboxStatus, std::int64_t> count_outbox(std::string_view tenant);
+
+ protected:
+  explicit Store(LatencyHook on_latency);
+  void report_latency(std::string_view op, double seconds) const noexcept;
+
+  // Backends implement these. Asynchronous ones must call `done` exactly once (from the
+  // writer thread, or immediately on the caller's thread when the job cannot be queued).
+  // Arguments arrive validated.
+  virtual int do_schema_version() = 0;
+  virtual std::optional<CachedReference> do_get_reference(std::string_view tenant, std::string_view kind,
+                                                          std::string_view key) = 0;
+  virtual void do_put_reference(ReferencePut entry, Done done) = 0;
+  virtual void do_begin_idempotency(NewIdempotencyKey request, Completion<IdempotencyBegin> done) = 0;
+  virtual void do_complete_idempotency(IdempotencyCompletion completion, Completion<bool> done) = 0;
+  virtual void do_abandon_idempotency(std::string tenant, std::string key, Completion<bool> done) = 0;
+  virtual std::optional<IdempotencyRecord> do_get_idempotency(std::string_view tenant, std::string_view key) = 0;
+  virtual void do_enqueue_outbox_batch(OutboxBatch batch, Completion<std::vector<EnqueueResult>> done) = 0;
+  virtual void do_claim_outbox(OutboxClaim claim, Completion<std::vector<OutboxItem>> done) = 0;
+  virtual void do_record_outcome(DeliveryReport report, Completion<OutcomeResult> done) = 0;
+  virtual std::optional<OutboxItem> do_get_outbox_item(std::string_view tenant, std::int64_t id) = 0;
+  virtual std::vector<OutboxAttempt> do_get_outbox_attempts(std::string_view tenant, std::int64_t id) = 0;
+  virtual std::map<OutboxStatus, std::int64_t> do_count_outbox(std::string_view tenant) = 0;
+  // True on the thread that runs completion callbacks: blocking writes there would deadlock.
+  virtual bool on_writer_thread() const noexcept = 0;
+
+ private:
+  template <class T, class Submit>
+  T wait_for(Submit submit);
+  template <class Fn>
+  auto timed_read(std::string_view op, Fn fn) -> decltype(fn());
+  template <class T>
+  Completion<T> timed(std::string_view op, Completion<T> done);
+  Done timed(std::string_view op, Done done);
+
+  LatencyHook on_latency_;
+};
+
+// Opens (creating and migrating if needed) the store named by options.url.
+// Throws StoreError: unsupported (PostgreSQL, unknown scheme), open_failed, schema_too_new, ...
+std::unique_ptr<Store> open_store(const StoreOptions& options);
+
+}  // namespace simpul::adapter::store
