@@ -61,7 +61,12 @@ rapidjson::Document SearchsetBuilder::finish() {
   if (total_) doc_.AddMember("total", rapidjson::Value(static_cast<std::uint64_t>(*total_)), a);
   if (links_.IsArray() && !links_.Empty()) doc_.AddMember("link", links_, a);  // moves
   if (entries_.IsArray() && !entries_.Empty()) doc_.AddMember("entry", entries_, a);
-  return std::move(doc_);
+  rapidjson::Document out;
+  out.Swap(doc_);  // `out` takes the allocator holding everything; doc_ starts afresh
+  links_.SetArray();
+  entries_.SetArray();
+  total_.reset();
+  return out;
 }
 
 std::string full_url(std::string_view base, std::string_view type, std::string_view id) {

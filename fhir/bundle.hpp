@@ -41,7 +41,7 @@ class SearchsetBuilder {
 
   // {"resourceType":"Bundle","type":"searchset","total":N,"link":[...],"entry":[...]}
   // Empty link/entry arrays are omitted (FHIR forbids empty arrays). The builder is
-  // spent afterwards.
+  // empty again afterwards and may build another Bundle.
   rapidjson::Document finish();
 
  private:

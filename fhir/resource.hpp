@@ -6,6 +6,7 @@
 // follow the R4 datatype rules (http://hl7.org/fhir/R4/datatypes.html) and are
 // hand-written (no std::regex) so they are cheap enough for every element.
 
+#include <cstddef>
 #include <span>
 #include <string_view>
 

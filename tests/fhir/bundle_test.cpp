@@ -49,6 +49,19 @@ TEST(SearchsetBuilder, CopiesResourcesSoTheSourceMayDie) {
   EXPECT_STREQ(bundle["entry"][0]["search"]["mode"].GetString(), "include");
 }
 
+TEST(SearchsetBuilder, ReusableAfterFinish) {
+  SearchsetBuilder builder;
+  builder.total(1).add("urn:uuid:1", parse_json(R"({"resourceType":"Patient"})"));
+  const auto first = builder.finish();
+  EXPECT_EQ(builder.size(), 0u);
+  builder.add("urn:uuid:2", parse_json(R"({"resourceType":"Practitioner"})"));
+  const auto second = builder.finish();
+  EXPECT_EQ(to_json(second), R"({"resourceType":"Bundle","type":"searchset","entry":[{"fullUrl":"urn:uuid:2",)"
+                             R"("resource":{"resourceType":"Practitioner"},"search":{"mode":"match"}}]})");
+  EXPECT_STREQ(first["entry"][0]["resource"]["resourceType"].GetString(), "Patient");
+  EXPECT_EQ(first["total"].GetUint64(), 1u);
+}
+
 TEST(FullUrl, JoinsWithOneSlash) {
   EXPECT_EQ(full_url("https://h/fhir", "Patient", "1"), "https://h/fhir/Patient/1");
   EXPECT_EQ(full_url("https://h/fhir//", "Patient", "1"), "https://h/fhir/Patient/1");
