@@ -46,7 +46,15 @@ std::filesystem::path write_config(const std::filesystem::path& dir, const std::
   std::string demo = read_file(std::filesystem::path(SIMPUL_SOURCE_DIR) / "config/demo.toml");
   demo = std::regex_replace(demo, std::regex("url = \"sqlite:[^\"]*\""), "url = \"sqlite:" + (dir / "t.db").string() + "\"");
   demo = std::regex_replace(demo, std::regex("listen = \"[^\"]*\""), "listen = \"" + listen + "\"");
-  demo = std::regex_replace(demo, std::regex("\\[limits\\]\n"), "[limits]\n" + limits_extra + "\n");
+  // Each "key = value" line of limits_extra replaces the demo's line or is added to [limits].
+  std::istringstream extra(limits_extra);
+  std::string line;
+  while (std::getline(extra, line)) {
+    const std::string key = line.substr(0, line.find(' '));
+    const std::regex existing("\n" + key + " = [^\n]*");
+    if (std::regex_search(demo, existing)) demo = std::regex_replace(demo, existing, "\n" + line);
+    else demo = std::regex_replace(demo, std::regex("\\[limits\\]\n"), "[limits]\n" + line + "\n");
+  }
   auto path = dir / "simpul.toml";
   std::ofstream(path) << demo;
   return path;
