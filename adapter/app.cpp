@@ -237,7 +237,15 @@ awaitable<http::Response> tenant_summary(RequestContext& ctx, const Config& conf
   co_return http::make_response(200, fhir::to_json(d, ctx.param("_pretty") == "true"), "application/json");
 }
 
-std::string App::capability_statement(bool pretty) const {
+const std::string& App::capability_statement(bool pretty) const {
+  std::call_once(capability_once_, [this] {
+    capability_compact_ = render_capability_statement(false);
+    capability_pretty_ = render_capability_statement(true);
+  });
+  return pretty ? capability_pretty_ : capability_compact_;
+}
+
+std::string App::render_capability_statement(bool pretty) const {
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
   using rapidjson::Value;

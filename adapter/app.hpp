@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,12 +61,13 @@ class App {
                                                             const connectors::http::RequestInfo& info);
   void add_route(Route route);
   // The CapabilityStatement, truthful: only what is routed.
-  std::string capability_statement(bool pretty) const;
+  const std::string& capability_statement(bool pretty) const;
 
  private:
   const Route* match(std::string_view method, std::string_view path, bool& path_known,
                      std::map<std::string, std::string>& params) const;
   void add_builtin_routes();
+  std::string render_capability_statement(bool pretty) const;
 
   const Config& config_;
   store::Store& store_;
@@ -74,6 +76,11 @@ class App {
   std::vector<Route> routes_;
   connectors::obs::Gauge& in_flight_;
   std::chrono::system_clock::time_point started_;
+  // The CapabilityStatement never changes once the routes are set: rendered on
+  // first use, compact and pretty.
+  mutable std::once_flag capability_once_;
+  mutable std::string capability_compact_;
+  mutable std::string capability_pretty_;
 };
 
 // Percent-decoding of a URL component ('+' stays '+' in paths, is a space in queries).

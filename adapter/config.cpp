@@ -273,8 +273,15 @@ Config load_config(const std::string& path) {
   }
 
   if (const toml::table* s = r.table(doc, "", "store")) {
-    r.known_keys(*s, "store", {"url"});
+    r.known_keys(*s, "store", {"url", "busy_timeout_ms", "synchronous", "max_batch_size", "reader_connections"});
     r.read_string(*s, "store", "url", c.store_url);
+    r.read_int(*s, "store", "busy_timeout_ms", c.store_busy_timeout_ms, 0, 600'000);
+    r.read_string(*s, "store", "synchronous", c.store_synchronous);
+    if (c.store_synchronous != "full" && c.store_synchronous != "normal")
+      r.problem(s->get("synchronous"), "store.synchronous",
+                "must be \"full\" (durable: every acknowledged write survives power loss) or \"normal\"");
+    r.read_int(*s, "store", "max_batch_size", c.store_max_batch, 1, 100'000);
+    r.read_int(*s, "store", "reader_connections", c.store_readers, 1, 64);
   }
   if (c.store_url.empty()) c.store_url = "simpul.db";
   if (c.store_url.rfind("postgresql://", 0) != 0 && c.store_url.rfind("postgres://", 0) != 0) {

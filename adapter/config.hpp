@@ -73,6 +73,10 @@ struct Config {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string store_url;  // resolved against the config file's directory
+  int store_busy_timeout_ms = 5000;
+  std::string store_synchronous = "full";  // SQLite: full | normal (normal risks the last commits on power loss)
+  std::size_t store_max_batch = 256;       // group commit: jobs per transaction at most
+  std::size_t store_readers = 4;           // reader connections
   std::string log_level = "info";
   std::string log_file;  // empty = stderr
   std::string secrets_file;

@@ -73,6 +73,10 @@ int serve_command(const std::string& config_path, const std::string& listen_over
   try {
     store::StoreOptions so;
     so.url = config.store_url;
+    so.busy_timeout_ms = config.store_busy_timeout_ms;
+    so.synchronous = *store::parse_synchronous_mode(config.store_synchronous);
+    so.max_batch_size = config.store_max_batch;
+    so.reader_connections = config.store_readers;
     so.on_latency = [&metrics](std::string_view op, double seconds) {
       metrics.histogram("simpul_store_operation_duration_seconds", "Store operation latency.", {{"op", std::string(op)}})
           .observe(seconds);
@@ -115,11 +119,11 @@ int serve_command(const std::string& config_path, const std::string& listen_over
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
-    obs::log(obs::Level::info, "shutting down", {{"signal", sig}, {"open_connections", server.active_connections()}});
+    obs::log_always(obs::Level::info, "shutting down", {{"signal", sig}, {"open_connections", server.active_connections()}});
     server.shutdown(config.limits.shutdown_grace, [&ioc] { ioc.stop(); });
   });
 
-  obs::log(obs::Level::info, "listening",
+  obs::log_always(obs::Level::info, "listening",
            {{"address", config.listen_address},
             {"port", static_cast<unsigned>(server.port())},
             {"tls", !config.tls_cert_file.empty()},
@@ -132,7 +136,7 @@ int serve_command(const std::string& config_path, const std::string& listen_over
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
-  obs::log(obs::Level::info, "stopped");
+  obs::log_always(obs::Level::info, "stopped");
   obs::flush_logs();
   return 0;
 }

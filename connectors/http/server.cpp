@@ -1,5 +1,6 @@
 #include "connectors/http/server.hpp"
 
+#include <ctime>
 #include <mutex>
 #include <unordered_map>
 
@@ -44,6 +45,22 @@ void close_socket(beast::tcp_stream& s) {
   s.socket().close(ec);
 }
 
+// The IMF-fixdate for the Date header, formatted at most once a second per thread.
+std::string http_date_now() {
+  thread_local std::time_t cached_second = 0;
+  thread_local std::string cached;
+  const std::time_t now = std::time(nullptr);
+  if (now != cached_second) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cached = buf;
+    cached_second = now;
+  }
+  return cached;
+}
+
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
@@ -68,6 +85,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   Response outcome(const fhir::Error& e, unsigned version, bool keep_alive) {
     Response r = error_response(e, version);
     r.keep_alive(keep_alive);
+    r.set(bhttp::field::date, http_date_now());
     return r;
   }
 
@@ -258,6 +276,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                         (opts.max_requests_per_connection && served >= opts.max_requests_per_connection);
       res.version(req.version());
       res.keep_alive(!last);
+      if (res.find(bhttp::field::date) == res.end()) res.set(bhttp::field::date, http_date_now());
       lowest.expires_after(opts.write_timeout);
       auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
       (void)wn;

@@ -166,7 +166,10 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void log(Level level, std::string_view message, std::initializer_list<Field> fields) {
-  if (!log_enabled(level)) return;
+  if (log_enabled(level)) log_always(level, message, fields);
+}
+
+void log_always(Level level, std::string_view message, std::initializer_list<Field> fields) {
   std::string line;
   line.reserve(256);
   line += "{\"ts\":\"";

@@ -37,6 +37,9 @@ struct Field {
 void configure_logging(Level level, const std::string& path = {});
 bool log_enabled(Level level);
 void log(Level level, std::string_view message, std::initializer_list<Field> fields = {});
+// Lifecycle lines (listening, shutting down, stopped) that operators and scripts rely on:
+// written whatever the configured level.
+void log_always(Level level, std::string_view message, std::initializer_list<Field> fields = {});
 // Blocks until every line logged so far has been written (used at shutdown and in tests).
 void flush_logs();
 
