@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "adapter/config.hpp"
+#include "adapter/sim_command.hpp"
 #include "adapter/version.hpp"
 #include "connectors/bpjs/cli.hpp"
 
@@ -163,6 +164,33 @@ std::vector<Command> commands() {
          return connectors::bpjs::bpjs_decrypt_command(o.get("cons-id"), o.get("secret"), o.get("timestamp"),
                                                        std::cin, std::cout, std::cerr);
        }},
+      // "sim bpjs" before "sim": the first entry whose words match wins.
+      {"sim bpjs",
+       "simpul sim bpjs [--listen HOST:PORT] [--config FILE] [--latency-ms N] [--jitter-ms N] [--error-rate P] "
+       "[--seed N]",
+       "Run the BPJS simulator (V-Claim, P-Care, Antrean RS) until SIGTERM or SIGINT: real signatures,\n"
+       "encrypted envelopes and error shapes, synthetic participants, fault injection, control API under /sim.\n"
+       "Demo credentials: consId 1234, secret pwd, user_key demo-user-key, P-Care login demo/demo.\n"
+       "See docs/simulators.md.",
+       {{"listen", true, false, "address to listen on (default 127.0.0.1:8081; port 0 = any free port)"},
+        {"config", true, false, "simulator configuration (TOML, see docs/simulators.md)"},
+        {"latency-ms", true, false, "added latency for every request, in milliseconds"},
+        {"jitter-ms", true, false, "plus a uniform random 0..N ms"},
+        {"error-rate", true, false, "probability 0..1 that a request fails (HTML 500 by default)"},
+        {"seed", true, false, "seed of the fault generator (same seed + same requests = same faults)"}},
+       [](const ParsedOptions& o) { return sim_command(o, "bpjs"); }},
+      {"sim",
+       "simpul sim [--bpjs-listen HOST:PORT] [--config FILE] [--latency-ms N] [--jitter-ms N] [--error-rate P] "
+       "[--seed N]",
+       "Run every upstream simulator enabled in the configuration (BPJS by default) until SIGTERM or SIGINT.\n"
+       "See docs/simulators.md.",
+       {{"bpjs-listen", true, false, "address of the BPJS simulator (default 127.0.0.1:8081)"},
+        {"config", true, false, "simulator configuration (TOML, see docs/simulators.md)"},
+        {"latency-ms", true, false, "added latency for every request, in milliseconds"},
+        {"jitter-ms", true, false, "plus a uniform random 0..N ms"},
+        {"error-rate", true, false, "probability 0..1 that a request fails (HTML 500 by default)"},
+        {"seed", true, false, "seed of the fault generator"}},
+       [](const ParsedOptions& o) { return sim_command(o, ""); }},
   };
 }
 
