@@ -69,7 +69,7 @@ const char* penunjang_name(const std::string& k) {
                                  "Rehabilitasi Psikososial", "Transfusi Darah", "Pelayanan Gigi", "Laboratorium",
                                  "USG",       "Farmasi",          "Lain-Lain",   "MRI",
                                  "HEMODIALISA"};
-  if (k.empty() || k.size() > 2 || !std::all_of(k.begin(), k.end(), ::isdigit)) return "";
+  if (k.empty() || k.size() > 2 || !std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; })) return "";
   const int n = std::stoi(k);
   return n >= 1 && n <= 12 ? kNames[n] : "";
 }

@@ -772,3 +772,35 @@ TEST_F(SimBpjs, ControlApiReadsReplacesAndResets) {
   EXPECT_EQ(state_int("vclaim.sep_count"), 0);
   EXPECT_EQ(state_int("requests.total"), 0);
 }
+
+// ------------------------------------------------------------------ hostile input
+
+TEST_F(SimBpjs, BadInputIsAnsweredNeverCrashes) {
+  const std::string deep = std::string(5000, '[') + std::string(5000, ']');
+  const std::vector<std::string> bodies = {"", "null", "[]", "{", deep, "{\"request\":{\"t_sep\":[]}}",
+                                           "{\"noKartu\":{\"x\":1},\"tglDaftar\":7,\"kunjSakit\":\"ya\"}",
+                                           "\xff\xfe", R"({"kodebooking":1,"taskid":"x","waktu":null})"};
+  const std::vector<std::pair<std::string, std::string>> writes = {
+      {"POST", "/vclaim-rest/SEP/2.0/insert"}, {"PUT", "/vclaim-rest/SEP/2.0/update"},
+      {"DELETE", "/vclaim-rest/SEP/2.0/delete"}, {"POST", "/pcare-rest/pendaftaran"},
+      {"POST", "/pcare-rest/kunjungan/v1"}, {"PUT", "/pcare-rest/kunjungan/v1"},
+      {"POST", "/antreanrs/antrean/add"}, {"POST", "/antreanrs/antrean/batal"},
+      {"POST", "/antreanrs/antrean/updatewaktu"}};
+  int answered = 0;
+  for (const auto& [method, target] : writes) {
+    const std::string key = target.rfind("/pcare", 0) == 0     ? "pcare-key"
+                            : target.rfind("/antrean", 0) == 0 ? "antrean-key"
+                                                                : "vclaim-key";
+    for (const auto& b : bodies) {
+      Http h = call(method, target, b, key, -1, key == "pcare-key");
+      answered += h.answered;
+      EXPECT_TRUE(h.status == 200 || h.status == 412 || h.status == 424) << method << " " << target << " " << h.status;
+    }
+  }
+  EXPECT_EQ(answered, static_cast<int>(writes.size() * bodies.size()));
+  for (const std::string t : {"/vclaim-rest/SEP/%zz", "/vclaim-rest/SEP/%", "/vclaim-rest/", "/", "/sim/nothing",
+                              "/vclaim-rest/Peserta/nokartu/%00%00/tglSEP/x", "/pcare-rest/pendaftaran/tglDaftar/a/b/c",
+                              "/pcare-rest/diagnosa/%41/99999999999999999999999/1"})
+    EXPECT_TRUE(call("GET", t, {}, "vclaim-key").answered) << t;
+  EXPECT_EQ(state_int("vclaim.sep_count"), 0);
+}
