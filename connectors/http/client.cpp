@@ -348,7 +348,12 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
     deliver(out);
   }
 
+  // The Core whose hooks this thread is running (to avoid waiting on ourselves in shutdown).
+  static inline thread_local const Core* delivering_here = nullptr;
+
   void deliver(std::vector<Finished>& out) {
+    const Core* outer = delivering_here;
+    delivering_here = this;
     for (auto& f : out) {
       if (opts.on_complete) {
         try { opts.on_complete(f.stats); } catch (...) {}
@@ -358,6 +363,7 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
       }
       try { f.done->complete(std::move(*f.result)); } catch (...) {}
     }
+    delivering_here = outer;
     std::lock_guard lk(mu);
     if (--delivering == 0) delivered_cv.notify_all();
   }
@@ -431,8 +437,10 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
       easy_handles.fetch_sub(idle_easy.size(), std::memory_order_relaxed);
       idle_easy.clear();
       publish();
-      // Wait for deliveries started before `closed` (hooks may reference caller state).
-      delivered_cv.wait(lk, [&] { return delivering == 0; });
+      // Wait for deliveries started before `closed` (hooks may reference caller state),
+      // except our own when the client is destroyed from inside one of its hooks.
+      int own = delivering_here == this ? 1 : 0;
+      delivered_cv.wait(lk, [&] { return delivering <= own; });
       out.swap(finished);
       ++delivering;
     }

@@ -159,8 +159,10 @@ struct ClientOptions {
   std::size_t max_queued = 4096;     // waiting for an in-flight slot; beyond: too_many
   std::size_t max_response_bytes = 32u << 20;  // larger bodies fail with `other`
   RetryPolicy retry{};
-  // Runs on the client's strand after each call completes, outside the client's lock; keep it
-  // short and non-blocking (feed counters). It may not throw (exceptions are swallowed).
+  // Runs after each call completes, before its handler is posted: on the client's strand,
+  // outside the client's lock (at shutdown: on the destroying thread, possibly concurrently
+  // with a strand thread). Keep it short, non-blocking and thread-safe (feed counters).
+  // Exceptions are swallowed.
   std::function<void(const CallStats&)> on_complete{};
 };
 
@@ -178,9 +180,9 @@ class HttpClient {
  public:
   HttpClient(boost::asio::io_context& io, ClientOptions options = {});
   // Completes every pending request with `cancelled` (their handlers are posted), removes
-  // all easy handles, closes all sockets, then returns. Safe to call from any thread,
-  // including an io_context thread; not from inside a completion hook. The io_context must
-  // outlive the client.
+  // all easy handles, closes all sockets, waits for hooks running on other threads, then
+  // returns. Safe from any thread, including io_context threads and the client's own hooks.
+  // The io_context must outlive the client.
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

@@ -418,6 +418,31 @@ TEST(HttpClient, DestroyingTheClientCancelsEverythingInFlight) {
   EXPECT_EQ(other.load(), 0);
 }
 
+TEST(HttpClient, MayBeDestroyedFromItsOwnCompletionHook) {
+  TestServer srv([](const Request& req) {
+    return Reply{.body = "x", .delay = req.target() == "/slow" ? std::chrono::milliseconds(10s) : 0ms};
+  });
+  ClientIo cio;
+  std::unique_ptr<HttpClient> client;
+  std::atomic<int> hooks{0};
+  ClientOptions opts;
+  opts.on_complete = [&](const CallStats& cs) {
+    ++hooks;
+    if (cs.status == 200) client.reset();  // the fast call's hook tears the client down
+  };
+  client = std::make_unique<HttpClient>(cio.io, opts);
+  Slot<HttpResult> slow, fast;
+  client->async_request(HttpRequest{.url = srv.url("/slow")}, [&](HttpResult r) { slow.set(std::move(r)); });
+  ASSERT_TRUE(wait_until([&] { return srv.requests.load() == 1; }));
+  client->async_request(HttpRequest{.url = srv.url("/fast")}, [&](HttpResult r) { fast.set(std::move(r)); });
+  auto f = fast.wait();
+  auto s = slow.wait();
+  ASSERT_TRUE(f.has_value() && s.has_value());
+  EXPECT_TRUE(f->ok());
+  EXPECT_EQ(s->error_kind(), ErrorKind::cancelled);
+  EXPECT_EQ(hooks.load(), 2);
+}
+
 TEST(HttpClient, RequestsAfterShutdownStartedStillComplete) {
   // Requests posted to the strand just before destruction complete with `cancelled`.
   ClientIo cio;
