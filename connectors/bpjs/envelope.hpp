@@ -17,6 +17,7 @@
 
 #include "connectors/bpjs/crypto.hpp"
 #include "connectors/bpjs/error.hpp"
+#include "connectors/bpjs/json_check.hpp"
 #include "connectors/bpjs/signing.hpp"
 
 namespace simpul::connectors::bpjs {
@@ -61,6 +62,11 @@ enum class UndecryptablePolicy {
 struct DecodeOptions {
   bool plain_endpoint = false;  // from is_plain_response(), or forced by the caller
   UndecryptablePolicy on_undecryptable = UndecryptablePolicy::keep_raw_unless_success;
+  /// Check that the decrypted text is JSON (json_syntax_error) so a non-JSON
+  /// payload is a typed not_json error / kept raw by the policy above. A
+  /// caller that parses response_json right away (and maps its own parse
+  /// error to not_json) may turn this off and save one pass over the payload.
+  bool check_json = true;
 };
 
 struct DecodedResponse {
@@ -78,10 +84,6 @@ struct DecodedResponse {
   /// "200", "201" (P-Care CREATED) and "1" (some Antrean references).
   bool is_success_code() const noexcept;
 };
-
-/// nullopt if `text` is exactly one JSON value (any type, surrounding
-/// whitespace allowed); otherwise the parse error and its offset.
-std::optional<std::string> json_syntax_error(std::string_view text);
 
 /// Base64 -> AES-256-CBC (PKCS#7) -> lz-string -> UTF-8. Does not check JSON.
 Result<std::string> decrypt_response_payload(std::string_view response_string, const AesKey& key);

@@ -124,9 +124,11 @@ class U16Buffer {
   std::size_t size() const noexcept { return size_; }
   std::u16string_view view() const noexcept { return {data_.get(), size_}; }
 
-  // Makes room for n more units and returns a pointer to them.
+  // Makes room for n more units and returns a pointer to them. Keeps at
+  // least kSlack writable units beyond the end for the decoder's over-copy.
+  static constexpr std::size_t kSlack = 16;
   inline char16_t* extend(std::size_t n) {
-    if (size_ + n > cap_) grow(size_ + n);
+    if (size_ + n + kSlack > cap_) grow(size_ + n + kSlack);
     char16_t* p = data_.get() + size_;
     size_ += n;
     return p;
@@ -177,12 +179,14 @@ std::optional<Error> decode(std::string_view input, std::size_t max_units, U16Bu
   }
   if (max_units < 1) return lz_error("decompressed size exceeds the limit");
 
-  std::vector<Slice> dict;
-  // Each code takes at least 3 bits; a 6-bit character holds at most 2 codes.
-  dict.reserve(input.size() * 2 + 4);
-  dict.resize(3, Slice{0, 0});  // codes 0, 1, 2 are control codes
+  // Each code takes at least 3 bits, so there are at most 2 codes per input
+  // character, and each code adds at most 2 entries: a fixed bound, so the
+  // hot loop never checks capacity. Codes 0, 1, 2 are control codes.
+  const std::size_t dict_capacity = 4 * input.size() + 16;
+  std::unique_ptr<Slice[]> dict(new Slice[dict_capacity]);
+  std::uint32_t dict_size = 3;
   *out.extend(1) = static_cast<char16_t>(unit);
-  dict.push_back(Slice{0, 1});
+  dict[dict_size++] = Slice{0, 1};
   Slice w{0, 1};
   std::uint32_t enlarge_in = 4;
   unsigned num_bits = 3;
@@ -196,7 +200,7 @@ std::optional<Error> decode(std::string_view input, std::size_t max_units, U16Bu
       if (!in.read(code == 0 ? 8 : 16, unit)) return lz_error(in.failure_reason());
       if (out.size() + 1 > max_units) return lz_error("decompressed size exceeds the limit");
       entry = Slice{static_cast<std::uint32_t>(out.size()), 1};
-      dict.push_back(entry);
+      dict[dict_size++] = entry;
       *out.extend(1) = static_cast<char16_t>(unit);
       if (--enlarge_in == 0) {
         enlarge_in = std::uint32_t{1} << num_bits;
@@ -204,18 +208,21 @@ std::optional<Error> decode(std::string_view input, std::size_t max_units, U16Bu
       }
     } else if (code == 2) {
       return std::nullopt;
-    } else if (code < dict.size()) {
+    } else if (code < dict_size) {
       const Slice e = dict[code];
-      if (out.size() + e.length > max_units) return lz_error("decompressed size exceeds the limit");
-      entry = Slice{static_cast<std::uint32_t>(out.size()), e.length};
+      const std::size_t at = out.size();
+      if (at + e.length > max_units) return lz_error("decompressed size exceeds the limit");
+      entry = Slice{static_cast<std::uint32_t>(at), e.length};
       char16_t* dst = out.extend(e.length);
       const char16_t* src = out.data() + e.start;
-      if (e.length <= 16) {
-        for (std::uint32_t k = 0; k < e.length; ++k) dst[k] = src[k];
+      if (e.length <= 16 && e.start + 16 <= at) {
+        // Short entry well behind the end: copy a fixed 16 units (the buffer
+        // keeps that much slack); units past e.length are overwritten later.
+        std::memcpy(dst, src, 16 * sizeof(char16_t));
       } else {
         std::memcpy(dst, src, e.length * sizeof(char16_t));
       }
-    } else if (code == dict.size()) {
+    } else if (code == dict_size) {
       // The code being defined right now: previous entry + its own first unit.
       if (out.size() + w.length + 1 > max_units) {
         return lz_error("decompressed size exceeds the limit");
@@ -227,10 +234,10 @@ std::optional<Error> decode(std::string_view input, std::size_t max_units, U16Bu
       dst[w.length] = src[0];
     } else {
       return lz_error("back reference to code " + std::to_string(code) +
-                      " beyond the dictionary size " + std::to_string(dict.size()));
+                      " beyond the dictionary size " + std::to_string(dict_size));
     }
 
-    dict.push_back(Slice{w.start, w.length + 1});
+    dict[dict_size++] = Slice{w.start, w.length + 1};
     w = entry;
     if (--enlarge_in == 0) {
       enlarge_in = std::uint32_t{1} << num_bits;

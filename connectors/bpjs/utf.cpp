@@ -2,6 +2,10 @@
 
 #include <cstdint>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace simpul::connectors::bpjs {
 namespace {
 
@@ -78,41 +82,71 @@ inline std::int32_t decode_one(const unsigned char* s, std::size_t n, std::size_
 
 void append_utf16_as_utf8(std::u16string_view text, std::string& out) {
   const std::size_t start = out.size();
-  // Worst case 3 bytes per code unit (a pair is 2 units -> 4 bytes).
-  out.resize(start + text.size() * 3);
-  char* p = out.data() + start;
-  char* const begin = p;
   const char16_t* s = text.data();
   const std::size_t n = text.size();
+  // One pass, no exact pre-count: start with room for mostly-ASCII text
+  // (BPJS JSON) and, when fewer than kMargin bytes remain, grow to the
+  // worst case for the rest (3 bytes per remaining unit).
+  constexpr std::size_t kMargin = 32;
+  std::size_t cap = n + n / 4 + kMargin;
+  out.resize(start + cap);
+  char* base = out.data() + start;
+  std::size_t o = 0;
   std::size_t i = 0;
   while (i < n) {
-    // ASCII run fast path.
-    while (i < n && s[i] < 0x80) {
-      *p++ = static_cast<char>(s[i++]);
+    if (cap - o < kMargin) {
+      cap = o + (n - i) * 3 + kMargin;
+      out.resize(start + cap);
+      base = out.data() + start;
     }
+#if defined(__SSE2__)
+    // ASCII fast path: 16 units per step while they all are below U+0080
+    // and the output has room (the margin check above keeps 16 bytes free).
+    while (i + 16 <= n && cap - o >= 16) {
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i + 8));
+      const __m128i high = _mm_and_si128(_mm_or_si128(a, b), _mm_set1_epi16(static_cast<short>(0xFF80)));
+      if (_mm_movemask_epi8(_mm_cmpeq_epi16(high, _mm_setzero_si128())) != 0xFFFF) break;
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(base + o), _mm_packus_epi16(a, b));
+      o += 16;
+      i += 16;
+    }
+#else
+    while (i + 8 <= n && cap - o >= 8 &&
+           ((s[i] | s[i + 1] | s[i + 2] | s[i + 3] | s[i + 4] | s[i + 5] | s[i + 6] | s[i + 7]) &
+            0xFF80) == 0) {
+      for (int k = 0; k < 8; ++k) base[o + k] = static_cast<char>(s[i + k]);
+      o += 8;
+      i += 8;
+    }
+#endif
     if (i >= n) break;
+    if (cap - o < 4) continue;  // grow first
     const char16_t u = s[i];
-    if (u < 0x800) {
-      p += put_utf8(p, u);
+    if (u < 0x80) {
+      base[o++] = static_cast<char>(u);
+      ++i;
+    } else if (u < 0x800) {
+      o += put_utf8(base + o, u);
       ++i;
     } else if (is_high_surrogate(u)) {
       if (i + 1 < n && is_low_surrogate(s[i + 1])) {
         const std::uint32_t cp = 0x10000 + ((std::uint32_t{u} - 0xD800) << 10) + (s[i + 1] - 0xDC00);
-        p += put_utf8(p, cp);
+        o += put_utf8(base + o, cp);
         i += 2;
       } else {
-        p += put_utf8(p, 0xFFFD);
+        o += put_utf8(base + o, 0xFFFD);
         ++i;
       }
     } else if (is_low_surrogate(u)) {
-      p += put_utf8(p, 0xFFFD);
+      o += put_utf8(base + o, 0xFFFD);
       ++i;
     } else {
-      p += put_utf8(p, u);
+      o += put_utf8(base + o, u);
       ++i;
     }
   }
-  out.resize(start + static_cast<std::size_t>(p - begin));
+  out.resize(start + o);
 }
 
 std::string utf16_to_utf8(std::u16string_view text) {
