@@ -64,15 +64,24 @@ bool parse_args(int argc, char** argv, Args& a) {
       return false;
     }
     std::string v = argv[++i];
-    if (k == "--host") a.host = v;
-    else if (k == "--port") a.port = std::atoi(v.c_str());
-    else if (k == "--calls") a.calls = std::atoi(v.c_str());
-    else if (k == "--threads") a.threads = std::atoi(v.c_str());
-    else if (k == "--timeout-ms") a.timeout_ms = std::atoi(v.c_str());
-    else if (k == "--rounds") a.rounds = std::atoi(v.c_str());
-    else if (k == "--cons-id") a.cons_id = v;
-    else if (k == "--secret") a.secret = v;
-    else if (k == "--user-key") a.user_key = v;
+    if (k == "--host")
+      a.host = v;
+    else if (k == "--port")
+      a.port = std::atoi(v.c_str());
+    else if (k == "--calls")
+      a.calls = std::atoi(v.c_str());
+    else if (k == "--threads")
+      a.threads = std::atoi(v.c_str());
+    else if (k == "--timeout-ms")
+      a.timeout_ms = std::atoi(v.c_str());
+    else if (k == "--rounds")
+      a.rounds = std::atoi(v.c_str());
+    else if (k == "--cons-id")
+      a.cons_id = v;
+    else if (k == "--secret")
+      a.secret = v;
+    else if (k == "--user-key")
+      a.user_key = v;
     else {
       std::cerr << "unknown option " << k << "\n";
       return false;
@@ -94,7 +103,8 @@ double percentile(const std::vector<double>& sorted, double p) {
 int main(int argc, char** argv) {
   Args args;
   if (!parse_args(argc, argv, args)) {
-    std::cerr << "usage: bpjs_concurrency_bench --port P [--host H] [--calls N] [--threads T] [--rounds R] [--timeout-ms MS]\n"
+    std::cerr << "usage: bpjs_concurrency_bench --port P [--host H] [--calls N] [--threads T] [--rounds R] "
+                 "[--timeout-ms MS]\n"
                  "                              [--cons-id ID --secret S --user-key K]\n";
     return 2;
   }
@@ -126,8 +136,8 @@ int main(int argc, char** argv) {
   limiter.set_limits(bpjs_client.key(), http::LimitOptions{0, 0, 1, static_cast<std::size_t>(args.calls) + 16});
   bpjs::VClaimClient vclaim(bpjs_client);
 
-  const wire::Date today{std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() +
-                                                                std::chrono::hours(7))};
+  const wire::Date today{
+      std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(7))};
   std::vector<std::thread> pool;
   for (int t = 0; t < args.threads; ++t) pool.emplace_back([&] { ioc.run(); });
 
@@ -170,7 +180,9 @@ int main(int argc, char** argv) {
           },
           asio::detached);
     }
-    finished[static_cast<std::size_t>(round - 1)].get_future().wait();  // every call ends (answer, error or timeout): bounded by --timeout-ms
+    finished[static_cast<std::size_t>(round - 1)]
+        .get_future()
+        .wait();  // every call ends (answer, error or timeout): bounded by --timeout-ms
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - batch_start).count();
 
     std::sort(latency.begin(), latency.end());

@@ -23,35 +23,52 @@ namespace asio = boost::asio;
 
 std::string_view to_string(Service service) noexcept {
   switch (service) {
-    case Service::vclaim: return "vclaim";
-    case Service::pcare: return "pcare";
-    case Service::antrean: return "antrean";
+    case Service::vclaim:
+      return "vclaim";
+    case Service::pcare:
+      return "pcare";
+    case Service::antrean:
+      return "antrean";
   }
   return "unknown";
 }
 
 std::string_view to_string(BpjsErrorKind kind) noexcept {
   switch (kind) {
-    case BpjsErrorKind::business: return "business";
-    case BpjsErrorKind::auth: return "auth";
-    case BpjsErrorKind::not_found: return "not_found";
-    case BpjsErrorKind::upstream_http: return "upstream_http";
-    case BpjsErrorKind::transport: return "transport";
-    case BpjsErrorKind::decode: return "decode";
+    case BpjsErrorKind::business:
+      return "business";
+    case BpjsErrorKind::auth:
+      return "auth";
+    case BpjsErrorKind::not_found:
+      return "not_found";
+    case BpjsErrorKind::upstream_http:
+      return "upstream_http";
+    case BpjsErrorKind::transport:
+      return "transport";
+    case BpjsErrorKind::decode:
+      return "decode";
   }
   return "unknown";
 }
 
 std::string_view to_string(TransportFailure failure) noexcept {
   switch (failure) {
-    case TransportFailure::none: return "none";
-    case TransportFailure::timeout: return "timeout";
-    case TransportFailure::connect: return "connect";
-    case TransportFailure::dns: return "dns";
-    case TransportFailure::tls: return "tls";
-    case TransportFailure::too_many: return "too_many";
-    case TransportFailure::cancelled: return "cancelled";
-    case TransportFailure::other: return "other";
+    case TransportFailure::none:
+      return "none";
+    case TransportFailure::timeout:
+      return "timeout";
+    case TransportFailure::connect:
+      return "connect";
+    case TransportFailure::dns:
+      return "dns";
+    case TransportFailure::tls:
+      return "tls";
+    case TransportFailure::too_many:
+      return "too_many";
+    case TransportFailure::cancelled:
+      return "cancelled";
+    case TransportFailure::other:
+      return "other";
   }
   return "unknown";
 }
@@ -92,9 +109,12 @@ BpjsEndpoints BpjsEndpoints::at(std::string_view origin) {
 
 const std::string& BpjsEndpoints::base(Service service) const {
   switch (service) {
-    case Service::pcare: return pcare_base;
-    case Service::antrean: return antrean_base;
-    case Service::vclaim: break;
+    case Service::pcare:
+      return pcare_base;
+    case Service::antrean:
+      return antrean_base;
+    case Service::vclaim:
+      break;
   }
   return vclaim_base;
 }
@@ -134,9 +154,12 @@ namespace {
 
 bool is_success_code(Service service, std::string_view code) {
   switch (service) {
-    case Service::vclaim: return code == "200";
-    case Service::pcare: return code == "200" || code == "201";
-    case Service::antrean: return code == "200" || code == "1";
+    case Service::vclaim:
+      return code == "200";
+    case Service::pcare:
+      return code == "200" || code == "201";
+    case Service::antrean:
+      return code == "200" || code == "1";
   }
   return false;
 }
@@ -149,7 +172,9 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-bool retryable_status(int status) { return status >= 500 || status == 408 || status == 429; }
+bool retryable_status(int status) {
+  return status >= 500 || status == 408 || status == 429;
+}
 
 bool is_body_problem(ErrorCode code) {
   return code == ErrorCode::html_body || code == ErrorCode::empty_body || code == ErrorCode::not_json ||
@@ -180,8 +205,7 @@ std::string safe_label(std::string_view label) {
 }  // namespace
 
 BpjsResult interpret_response(Service service, http::Method method, std::string_view path, int http_status,
-                              std::string_view body, const BpjsCredentials& credentials,
-                              const RequestStamp& stamp) {
+                              std::string_view body, const BpjsCredentials& credentials, const RequestStamp& stamp) {
   const bool write = method != http::Method::get;
   BpjsError e;
   e.http_status = http_status;
@@ -196,8 +220,8 @@ BpjsResult interpret_response(Service service, http::Method method, std::string_
   DecodeOptions options;
   options.plain_endpoint = is_plain_response(http::to_string(method), path);
   options.on_undecryptable = UndecryptablePolicy::keep_raw;  // success or not is decided below, per service
-  auto decoded = decode_response(body, http_status, stamp.response_key(credentials.cons_id, credentials.secret_key),
-                                 options);
+  auto decoded =
+      decode_response(body, http_status, stamp.response_key(credentials.cons_id, credentials.secret_key), options);
   if (!decoded) {
     const Error& x = decoded.error();
     if (is_body_problem(x.code) && (http_status == 401 || http_status == 403)) {
@@ -226,8 +250,10 @@ BpjsResult interpret_response(Service service, http::Method method, std::string_
     if (r.decrypt_error) {
       e.kind = BpjsErrorKind::decode;
       e.code = std::string(to_string(r.decrypt_error->code));
-      e.message = "BPJS answered " + r.code + " but the response could not be decrypted (wrong secret key, or a "
-                  "stamp the response was not made with): " + r.decrypt_error->reason;
+      e.message = "BPJS answered " + r.code +
+                  " but the response could not be decrypted (wrong secret key, or a "
+                  "stamp the response was not made with): " +
+                  r.decrypt_error->reason;
       e.retryable = true;
       e.maybe_delivered = write;  // BPJS said it did it
       return e;
@@ -262,28 +288,54 @@ BpjsError transport_error(const http::HttpError& error, http::Method method) {
   BpjsError e;
   e.kind = BpjsErrorKind::transport;
   switch (error.kind) {
-    case http::ErrorKind::timeout: e.transport = TransportFailure::timeout; break;
+    case http::ErrorKind::timeout:
+      e.transport = TransportFailure::timeout;
+      break;
     case http::ErrorKind::connect_failed:
       // Request bytes that went out prove a connection: a timeout on a reused
       // connection is reported by curl with no connect time.
       e.transport = error.maybe_delivered ? TransportFailure::timeout : TransportFailure::connect;
       break;
-    case http::ErrorKind::dns: e.transport = TransportFailure::dns; break;
-    case http::ErrorKind::tls: e.transport = TransportFailure::tls; break;
-    case http::ErrorKind::cancelled: e.transport = TransportFailure::cancelled; break;
-    case http::ErrorKind::too_many: e.transport = TransportFailure::too_many; break;
+    case http::ErrorKind::dns:
+      e.transport = TransportFailure::dns;
+      break;
+    case http::ErrorKind::tls:
+      e.transport = TransportFailure::tls;
+      break;
+    case http::ErrorKind::cancelled:
+      e.transport = TransportFailure::cancelled;
+      break;
+    case http::ErrorKind::too_many:
+      e.transport = TransportFailure::too_many;
+      break;
     case http::ErrorKind::none:
-    case http::ErrorKind::other: e.transport = TransportFailure::other; break;
+    case http::ErrorKind::other:
+      e.transport = TransportFailure::other;
+      break;
   }
   e.code = std::string(to_string(e.transport));
   switch (e.transport) {
-    case TransportFailure::timeout: e.message = "BPJS did not answer in time"; break;
-    case TransportFailure::connect: e.message = "could not connect to BPJS"; break;
-    case TransportFailure::dns: e.message = "the BPJS host name did not resolve"; break;
-    case TransportFailure::tls: e.message = "TLS handshake or certificate verification with BPJS failed"; break;
-    case TransportFailure::cancelled: e.message = "the call was cancelled"; break;
-    case TransportFailure::too_many: e.message = "too many BPJS calls in flight; rejected without sending"; break;
-    default: e.message = "the connection to BPJS failed without an answer"; break;
+    case TransportFailure::timeout:
+      e.message = "BPJS did not answer in time";
+      break;
+    case TransportFailure::connect:
+      e.message = "could not connect to BPJS";
+      break;
+    case TransportFailure::dns:
+      e.message = "the BPJS host name did not resolve";
+      break;
+    case TransportFailure::tls:
+      e.message = "TLS handshake or certificate verification with BPJS failed";
+      break;
+    case TransportFailure::cancelled:
+      e.message = "the call was cancelled";
+      break;
+    case TransportFailure::too_many:
+      e.message = "too many BPJS calls in flight; rejected without sending";
+      break;
+    default:
+      e.message = "the connection to BPJS failed without an answer";
+      break;
   }
   e.details = error.reason;  // curl's text, host and port at most
   e.retryable = e.transport != TransportFailure::tls && e.transport != TransportFailure::cancelled;
@@ -368,8 +420,8 @@ asio::awaitable<BpjsResult> BpjsClient::async_call(Service service, http::Method
   const bool is_get = method == http::Method::get;
   const int budget =
       is_get ? std::max(1, call.max_attempts > 0 ? call.max_attempts : options_.get_retry.max_attempts) : 1;
-  int attempts = 0;   // requests sent (or tried)
-  int counted = 0;    // attempts that count against the GET budget
+  int attempts = 0;  // requests sent (or tried)
+  int counted = 0;   // attempts that count against the GET budget
   bool resigned = false;
   std::optional<BpjsResult> result;
 
@@ -381,8 +433,8 @@ asio::awaitable<BpjsResult> BpjsClient::async_call(Service service, http::Method
       if (!permit) {
         BpjsError e;
         e.kind = BpjsErrorKind::transport;
-        e.transport = permit.error() == http::PermitError::too_many ? TransportFailure::too_many
-                                                                    : TransportFailure::cancelled;
+        e.transport =
+            permit.error() == http::PermitError::too_many ? TransportFailure::too_many : TransportFailure::cancelled;
         e.code = std::string(to_string(e.transport));
         e.message = e.transport == TransportFailure::too_many
                         ? "too many BPJS calls waiting for this consId; rejected without sending"
@@ -393,8 +445,8 @@ asio::awaitable<BpjsResult> BpjsClient::async_call(Service service, http::Method
       }
       const std::int64_t offset_used = clock_->offset_seconds();
       const RequestStamp stamp = clock_->stamp();
-      http::HttpResult hr =
-          co_await http_.async_request(build_request(service, method, path, body, label, stamp, call), asio::use_awaitable);
+      http::HttpResult hr = co_await http_.async_request(build_request(service, method, path, body, label, stamp, call),
+                                                         asio::use_awaitable);
       permit.release();
       if (hr.ok()) {
         const http::HttpResponse& resp = hr.response();
@@ -421,7 +473,8 @@ asio::awaitable<BpjsResult> BpjsClient::async_call(Service service, http::Method
       for (int i = 1; i < counted && d < options_.get_retry.max_delay.count(); ++i) d *= 2;
       d = std::min<long long>(d, std::max<long long>(options_.get_retry.max_delay.count(), 0));
       thread_local std::mt19937_64 rng{std::random_device{}()};
-      const long long wait = d <= 1 ? d : d / 2 + static_cast<long long>(rng() % static_cast<unsigned long long>(d - d / 2 + 1));
+      const long long wait =
+          d <= 1 ? d : d / 2 + static_cast<long long>(rng() % static_cast<unsigned long long>(d - d / 2 + 1));
       asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(wait));
       auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
       if (ec) break;  // cancelled while backing off: report the last failure
@@ -476,8 +529,8 @@ BpjsError wire_error(const simpul::mappings::bpjs::WireError& error, http::Metho
   return e;
 }
 
-asio::awaitable<Outcome<WriteAck>> call_ack(BpjsClient& client, Service service, http::Method method,
-                                           std::string path, std::string body, std::string label) {
+asio::awaitable<Outcome<WriteAck>> call_ack(BpjsClient& client, Service service, http::Method method, std::string path,
+                                            std::string body, std::string label) {
   BpjsResult r = co_await client.async_call(service, method, std::move(path), std::move(body), std::move(label));
   if (!r) co_return std::move(r).error();
   co_return WriteAck{std::move(r->code), std::move(r->message)};

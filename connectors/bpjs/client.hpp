@@ -138,7 +138,7 @@ struct BpjsError {
 template <class T>
 class Outcome {
  public:
-  Outcome(T value) : v_(std::in_place_index<0>, std::move(value)) {}        // NOLINT(implicit)
+  Outcome(T value) : v_(std::in_place_index<0>, std::move(value)) {}          // NOLINT(implicit)
   Outcome(BpjsError error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT(implicit)
 
   [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
@@ -201,8 +201,7 @@ std::string path_segment(std::string_view text);
 // `method` and `path` select the plain-response table; the stamp is the one the
 // request was signed with.
 BpjsResult interpret_response(Service service, http::Method method, std::string_view path, int http_status,
-                              std::string_view body, const BpjsCredentials& credentials,
-                              const RequestStamp& stamp);
+                              std::string_view body, const BpjsCredentials& credentials, const RequestStamp& stamp);
 
 // The typed error for a failed HTTP exchange (no answer).
 BpjsError transport_error(const http::HttpError& error, http::Method method);
@@ -211,8 +210,8 @@ class BpjsClient {
  public:
   BpjsClient(http::HttpClient& http, http::KeyedLimiter& limiter, std::shared_ptr<UpstreamClock> clock,
              BpjsCredentials credentials, BpjsClientOptions options = {});
-  BpjsClient(http::HttpClient& http, http::KeyedLimiter& limiter, UpstreamClocks& clocks,
-             BpjsCredentials credentials, BpjsClientOptions options = {});
+  BpjsClient(http::HttpClient& http, http::KeyedLimiter& limiter, UpstreamClocks& clocks, BpjsCredentials credentials,
+             BpjsClientOptions options = {});
   BpjsClient(const BpjsClient&) = delete;
   BpjsClient& operator=(const BpjsClient&) = delete;
 
@@ -231,8 +230,7 @@ class BpjsClient {
   http::HttpRequest build_request(Service service, http::Method method, const std::string& path,
                                   const std::string& body, const std::string& label, const RequestStamp& stamp,
                                   const CallOptions& call) const;
-  void record(Service service, const std::string& label, const BpjsResult& result, double seconds,
-              int retries) const;
+  void record(Service service, const std::string& label, const BpjsResult& result, double seconds, int retries) const;
 
   http::HttpClient& http_;
   http::KeyedLimiter& limiter_;

@@ -18,8 +18,7 @@ BpjsError wire_error(const simpul::mappings::bpjs::WireError& error, http::Metho
 // `client` must outlive the returned awaitable.
 template <class T, class Parse>
 boost::asio::awaitable<Outcome<T>> call_and_parse(BpjsClient& client, Service service, http::Method method,
-                                                  std::string path, std::string body, std::string label,
-                                                  Parse parse) {
+                                                  std::string path, std::string body, std::string label, Parse parse) {
   BpjsResult r = co_await client.async_call(service, method, std::move(path), std::move(body), std::move(label));
   if (!r) co_return std::move(r).error();
   auto parsed = parse(r->response_json);
@@ -29,6 +28,6 @@ boost::asio::awaitable<Outcome<T>> call_and_parse(BpjsClient& client, Service se
 
 // For writes BPJS acknowledges with metaData only.
 boost::asio::awaitable<Outcome<WriteAck>> call_ack(BpjsClient& client, Service service, http::Method method,
-                                                  std::string path, std::string body, std::string label);
+                                                   std::string path, std::string body, std::string label);
 
 }  // namespace simpul::connectors::bpjs::detail

@@ -12,7 +12,9 @@ namespace {
 
 constexpr Service kP = Service::pcare;
 
-std::string n(int v) { return std::to_string(v); }
+std::string n(int v) {
+  return std::to_string(v);
+}
 
 }  // namespace
 
@@ -35,8 +37,9 @@ PCareClient::Call<wire::PendaftaranCreated> PCareClient::add_pendaftaran(const w
 
 PCareClient::Call<wire::Pendaftaran> PCareClient::get_pendaftaran(std::string no_urut, wire::Date tgl_daftar) {
   return call_and_parse<wire::Pendaftaran>(
-      client_, kP, Method::get, "pendaftaran/noUrut/" + path_segment(no_urut) + "/tglDaftar/" + wire::format_dmy(tgl_daftar),
-      "", "pendaftaran/noUrut/{noUrut}/tglDaftar/{tgl}", wire::parse_pendaftaran);
+      client_, kP, Method::get,
+      "pendaftaran/noUrut/" + path_segment(no_urut) + "/tglDaftar/" + wire::format_dmy(tgl_daftar), "",
+      "pendaftaran/noUrut/{noUrut}/tglDaftar/{tgl}", wire::parse_pendaftaran);
 }
 
 PCareClient::Call<WriteAck> PCareClient::delete_pendaftaran(std::string no_kartu, wire::Date tgl_daftar,
@@ -58,8 +61,7 @@ PCareClient::Call<wire::KunjunganCreated> PCareClient::update_kunjungan(const wi
 }
 
 PCareClient::Call<WriteAck> PCareClient::delete_kunjungan(std::string no_kunjungan) {
-  return call_ack(client_, kP, Method::del, "kunjungan/" + path_segment(no_kunjungan), "",
-                  "kunjungan/{noKunjungan}");
+  return call_ack(client_, kP, Method::del, "kunjungan/" + path_segment(no_kunjungan), "", "kunjungan/{noKunjungan}");
 }
 
 PCareClient::Call<wire::PcareList<wire::RiwayatKunjungan>> PCareClient::kunjungan_by_peserta(std::string no_kartu) {
@@ -81,15 +83,15 @@ PCareClient::Call<wire::PcareList<wire::PcarePoliRef>> PCareClient::referensi_po
 }
 
 PCareClient::Call<wire::PcareList<wire::PcareDiagnosaRef>> PCareClient::referensi_diagnosa(std::string keyword,
-                                                                                          int start, int limit) {
+                                                                                           int start, int limit) {
   return call_and_parse<wire::PcareList<wire::PcareDiagnosaRef>>(
       client_, kP, Method::get, "diagnosa/" + path_segment(keyword) + "/" + n(start) + "/" + n(limit), "",
       "diagnosa/{keyword}/{start}/{limit}", wire::parse_diagnosa_pcare);
 }
 
 PCareClient::Call<wire::PcareList<wire::PcareKesadaran>> PCareClient::referensi_kesadaran() {
-  return call_and_parse<wire::PcareList<wire::PcareKesadaran>>(client_, kP, Method::get, "kesadaran", "",
-                                                               "kesadaran", wire::parse_kesadaran);
+  return call_and_parse<wire::PcareList<wire::PcareKesadaran>>(client_, kP, Method::get, "kesadaran", "", "kesadaran",
+                                                               wire::parse_kesadaran);
 }
 
 PCareClient::Call<wire::PcareList<wire::PcareProvider>> PCareClient::referensi_provider(int start, int limit) {

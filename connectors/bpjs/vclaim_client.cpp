@@ -4,14 +4,16 @@
 
 namespace simpul::connectors::bpjs {
 
-using http::Method;
 using detail::call_and_parse;
+using http::Method;
 
 namespace {
 
 constexpr Service kV = Service::vclaim;
 
-std::string n(int v) { return std::to_string(v); }
+std::string n(int v) {
+  return std::to_string(v);
+}
 
 }  // namespace
 
@@ -22,9 +24,9 @@ VClaimClient::Call<wire::Peserta> VClaimClient::peserta_by_card(std::string no_k
 }
 
 VClaimClient::Call<wire::Peserta> VClaimClient::peserta_by_nik(std::string nik, wire::Date tgl_sep) {
-  return call_and_parse<wire::Peserta>(
-      client_, kV, Method::get, "Peserta/nik/" + path_segment(nik) + "/tglSEP/" + wire::format_ymd(tgl_sep), "",
-      "Peserta/nik/{nik}/tglSEP/{tgl}", wire::parse_peserta);
+  return call_and_parse<wire::Peserta>(client_, kV, Method::get,
+                                       "Peserta/nik/" + path_segment(nik) + "/tglSEP/" + wire::format_ymd(tgl_sep), "",
+                                       "Peserta/nik/{nik}/tglSEP/{tgl}", wire::parse_peserta);
 }
 
 VClaimClient::Call<wire::Sep> VClaimClient::insert_sep(const wire::SepRequest& request) {
@@ -62,31 +64,29 @@ VClaimClient::Call<wire::Rujukan> VClaimClient::rujukan_by_card(std::string no_k
 }
 
 VClaimClient::Call<std::vector<wire::Rujukan>> VClaimClient::rujukan_list_by_card(std::string no_kartu,
-                                                                                 AsalRujukan asal) {
+                                                                                  AsalRujukan asal) {
   const bool rs = asal == AsalRujukan::rs;
   return call_and_parse<std::vector<wire::Rujukan>>(
-      client_, kV, Method::get,
-      (rs ? "Rujukan/RS/List/Peserta/" : "Rujukan/List/Peserta/") + path_segment(no_kartu), "",
-      rs ? "Rujukan/RS/List/Peserta/{noKartu}" : "Rujukan/List/Peserta/{noKartu}", wire::parse_rujukan_list);
+      client_, kV, Method::get, (rs ? "Rujukan/RS/List/Peserta/" : "Rujukan/List/Peserta/") + path_segment(no_kartu),
+      "", rs ? "Rujukan/RS/List/Peserta/{noKartu}" : "Rujukan/List/Peserta/{noKartu}", wire::parse_rujukan_list);
 }
 
 VClaimClient::Call<std::vector<wire::KunjunganMonitoring>> VClaimClient::monitoring_kunjungan(wire::Date tgl_sep,
-                                                                                             JenisPelayanan jenis) {
+                                                                                              JenisPelayanan jenis) {
   return call_and_parse<std::vector<wire::KunjunganMonitoring>>(
       client_, kV, Method::get,
-      "Monitoring/Kunjungan/Tanggal/" + wire::format_ymd(tgl_sep) + "/JnsPelayanan/" + n(static_cast<int>(jenis)),
-      "", "Monitoring/Kunjungan/Tanggal/{tgl}/JnsPelayanan/{jns}", wire::parse_kunjungan_monitoring);
+      "Monitoring/Kunjungan/Tanggal/" + wire::format_ymd(tgl_sep) + "/JnsPelayanan/" + n(static_cast<int>(jenis)), "",
+      "Monitoring/Kunjungan/Tanggal/{tgl}/JnsPelayanan/{jns}", wire::parse_kunjungan_monitoring);
 }
 
 VClaimClient::Call<std::vector<wire::HistoriPelayanan>> VClaimClient::histori_pelayanan(std::string no_kartu,
-                                                                                       wire::Date from,
-                                                                                       wire::Date to) {
+                                                                                        wire::Date from,
+                                                                                        wire::Date to) {
   return call_and_parse<std::vector<wire::HistoriPelayanan>>(
       client_, kV, Method::get,
       "monitoring/HistoriPelayanan/NoKartu/" + path_segment(no_kartu) + "/tglMulai/" + wire::format_ymd(from) +
           "/tglAkhir/" + wire::format_ymd(to),
-      "", "monitoring/HistoriPelayanan/NoKartu/{noKartu}/tglMulai/{tgl}/tglAkhir/{tgl}",
-      wire::parse_histori_pelayanan);
+      "", "monitoring/HistoriPelayanan/NoKartu/{noKartu}/tglMulai/{tgl}/tglAkhir/{tgl}", wire::parse_histori_pelayanan);
 }
 
 namespace {
@@ -98,33 +98,31 @@ auto referensi(std::string_view key) {
 }  // namespace
 
 VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_poli(std::string keyword) {
-  return call_and_parse<std::vector<wire::ReferensiItem>>(client_, kV, Method::get,
-                                                          "referensi/poli/" + path_segment(keyword), "",
-                                                          "referensi/poli/{keyword}",
-                                                          referensi(wire::referensi_key::poli));
+  return call_and_parse<std::vector<wire::ReferensiItem>>(
+      client_, kV, Method::get, "referensi/poli/" + path_segment(keyword), "", "referensi/poli/{keyword}",
+      referensi(wire::referensi_key::poli));
 }
 
 VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_diagnosa(std::string keyword) {
-  return call_and_parse<std::vector<wire::ReferensiItem>>(client_, kV, Method::get,
-                                                          "referensi/diagnosa/" + path_segment(keyword), "",
-                                                          "referensi/diagnosa/{keyword}",
-                                                          referensi(wire::referensi_key::diagnosa));
+  return call_and_parse<std::vector<wire::ReferensiItem>>(
+      client_, kV, Method::get, "referensi/diagnosa/" + path_segment(keyword), "", "referensi/diagnosa/{keyword}",
+      referensi(wire::referensi_key::diagnosa));
 }
 
 VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_faskes(std::string keyword,
-                                                                                   JenisFaskes jenis) {
+                                                                                    JenisFaskes jenis) {
   return call_and_parse<std::vector<wire::ReferensiItem>>(
       client_, kV, Method::get, "referensi/faskes/" + path_segment(keyword) + "/" + n(static_cast<int>(jenis)), "",
       "referensi/faskes/{keyword}/{jenis}", referensi(wire::referensi_key::faskes));
 }
 
 VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_dokter_dpjp(JenisPelayanan jenis,
-                                                                                        wire::Date tgl_pelayanan,
-                                                                                        std::string kd_spesialis) {
+                                                                                         wire::Date tgl_pelayanan,
+                                                                                         std::string kd_spesialis) {
   return call_and_parse<std::vector<wire::ReferensiItem>>(
       client_, kV, Method::get,
-      "referensi/dokter/pelayanan/" + n(static_cast<int>(jenis)) + "/tglPelayanan/" +
-          wire::format_ymd(tgl_pelayanan) + "/Spesialis/" + path_segment(kd_spesialis),
+      "referensi/dokter/pelayanan/" + n(static_cast<int>(jenis)) + "/tglPelayanan/" + wire::format_ymd(tgl_pelayanan) +
+          "/Spesialis/" + path_segment(kd_spesialis),
       "", "referensi/dokter/pelayanan/{jns}/tglPelayanan/{tgl}/Spesialis/{kdSpesialis}",
       referensi(wire::referensi_key::dokter));
 }

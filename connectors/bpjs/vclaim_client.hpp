@@ -14,9 +14,9 @@ namespace simpul::connectors::bpjs {
 
 namespace wire = simpul::mappings::bpjs;
 
-enum class AsalRujukan { fktp = 1, rs = 2 };          // referral source: primary care / hospital
+enum class AsalRujukan { fktp = 1, rs = 2 };                    // referral source: primary care / hospital
 enum class JenisPelayanan { rawat_inap = 1, rawat_jalan = 2 };  // inpatient / outpatient
-enum class JenisFaskes { fktp = 1, rs = 2 };          // facility level
+enum class JenisFaskes { fktp = 1, rs = 2 };                    // facility level
 
 class VClaimClient {
  public:
@@ -50,7 +50,7 @@ class VClaimClient {
   Call<std::vector<wire::ReferensiItem>> referensi_diagnosa(std::string keyword);
   Call<std::vector<wire::ReferensiItem>> referensi_faskes(std::string keyword, JenisFaskes jenis);
   Call<std::vector<wire::ReferensiItem>> referensi_dokter_dpjp(JenisPelayanan jenis, wire::Date tgl_pelayanan,
-                                                                std::string kd_spesialis);
+                                                               std::string kd_spesialis);
   Call<std::vector<wire::ReferensiItem>> referensi_propinsi();
   Call<std::vector<wire::ReferensiItem>> referensi_kabupaten(std::string kd_propinsi);
 

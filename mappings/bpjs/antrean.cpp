@@ -32,8 +32,12 @@ void describe(V& v, AntreanAdd& s) {
   v("keterangan", s.keterangan);
 }
 
-std::string to_json(const AntreanAdd& r) { return io::write_message(r); }
-WireResult<AntreanAdd> parse_antrean_add(std::string_view json) { return io::read_message<AntreanAdd>(json); }
+std::string to_json(const AntreanAdd& r) {
+  return io::write_message(r);
+}
+WireResult<AntreanAdd> parse_antrean_add(std::string_view json) {
+  return io::read_message<AntreanAdd>(json);
+}
 
 template <class V>
 void describe(V& v, AntreanBatal& s) {
@@ -41,8 +45,12 @@ void describe(V& v, AntreanBatal& s) {
   v("keterangan", s.keterangan);
 }
 
-std::string to_json(const AntreanBatal& r) { return io::write_message(r); }
-WireResult<AntreanBatal> parse_antrean_batal(std::string_view json) { return io::read_message<AntreanBatal>(json); }
+std::string to_json(const AntreanBatal& r) {
+  return io::write_message(r);
+}
+WireResult<AntreanBatal> parse_antrean_batal(std::string_view json) {
+  return io::read_message<AntreanBatal>(json);
+}
 
 template <class V>
 void describe(V& v, AntreanPoli& s) {
@@ -52,7 +60,9 @@ void describe(V& v, AntreanPoli& s) {
   v("kdpoli", s.kdpoli);
 }
 
-std::string to_json(const std::vector<AntreanPoli>& list) { return io::write_list(list, "list"); }
+std::string to_json(const std::vector<AntreanPoli>& list) {
+  return io::write_list(list, "list");
+}
 WireResult<std::vector<AntreanPoli>> parse_antrean_poli(std::string_view json) {
   return io::read_list<AntreanPoli>(json, "list");
 }
@@ -63,7 +73,9 @@ void describe(V& v, AntreanDokter& s) {
   v.required("kodedokter", s.kodedokter);
 }
 
-std::string to_json(const std::vector<AntreanDokter>& list) { return io::write_list(list, "list"); }
+std::string to_json(const std::vector<AntreanDokter>& list) {
+  return io::write_list(list, "list");
+}
 WireResult<std::vector<AntreanDokter>> parse_antrean_dokter(std::string_view json) {
   return io::read_list<AntreanDokter>(json, "list");
 }

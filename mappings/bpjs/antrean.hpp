@@ -26,11 +26,11 @@ struct AntreanAdd {
   std::string tanggalperiksa;   // yyyy-MM-dd
   std::int64_t kodedokter = 0;  // HFIS doctor code (a number)
   std::string namadokter;
-  std::string jampraktek;           // "08:00-16:00"
-  std::int64_t jeniskunjungan = 0;  // 1 Rujukan FKTP, 2 Rujukan Internal, 3 Kontrol, 4 Rujukan Antar RS
-  std::string nomorreferensi;       // rujukan or surat kontrol number; "" for NON JKN
-  std::string nomorantrean;         // queue number text, "A-12"
-  std::int64_t angkaantrean = 0;    // queue number
+  std::string jampraktek;             // "08:00-16:00"
+  std::int64_t jeniskunjungan = 0;    // 1 Rujukan FKTP, 2 Rujukan Internal, 3 Kontrol, 4 Rujukan Antar RS
+  std::string nomorreferensi;         // rujukan or surat kontrol number; "" for NON JKN
+  std::string nomorantrean;           // queue number text, "A-12"
+  std::int64_t angkaantrean = 0;      // queue number
   std::int64_t estimasidilayani = 0;  // estimated service time, Unix ms
   std::int64_t sisakuotajkn = 0;      // remaining JKN quota
   std::int64_t kuotajkn = 0;

@@ -51,8 +51,12 @@ void describe(V& v, PesertaPcare& s) {
   v("tunggakan", s.tunggakan);
 }
 
-std::string to_json(const PesertaPcare& p) { return io::write_message(p); }
-WireResult<PesertaPcare> parse_peserta_pcare(std::string_view json) { return io::read_message<PesertaPcare>(json); }
+std::string to_json(const PesertaPcare& p) {
+  return io::write_message(p);
+}
+WireResult<PesertaPcare> parse_peserta_pcare(std::string_view json) {
+  return io::read_message<PesertaPcare>(json);
+}
 
 // ---------------------------------------------------------------- Pendaftaran
 
@@ -75,7 +79,9 @@ void describe(V& v, PendaftaranRequest& s) {
   v("kdTkp", s.kd_tkp);
 }
 
-std::string to_json(const PendaftaranRequest& r) { return io::write_message(r); }
+std::string to_json(const PendaftaranRequest& r) {
+  return io::write_message(r);
+}
 WireResult<PendaftaranRequest> parse_pendaftaran_request(std::string_view json) {
   return io::read_message<PendaftaranRequest>(json);
 }
@@ -86,7 +92,9 @@ void describe(V& v, PendaftaranCreated& s) {
   v.required("message", s.message);
 }
 
-std::string to_json(const PendaftaranCreated& c) { return io::write_message(c); }
+std::string to_json(const PendaftaranCreated& c) {
+  return io::write_message(c);
+}
 WireResult<PendaftaranCreated> parse_pendaftaran_created(std::string_view json) {
   return io::read_message<PendaftaranCreated>(json);
 }
@@ -123,8 +131,12 @@ void describe(V& v, Pendaftaran& s) {
   v("status", s.status);
 }
 
-std::string to_json(const Pendaftaran& p) { return io::write_message(p); }
-WireResult<Pendaftaran> parse_pendaftaran(std::string_view json) { return io::read_message<Pendaftaran>(json); }
+std::string to_json(const Pendaftaran& p) {
+  return io::write_message(p);
+}
+WireResult<Pendaftaran> parse_pendaftaran(std::string_view json) {
+  return io::read_message<Pendaftaran>(json);
+}
 
 // ---------------------------------------------------------------- Kunjungan
 
@@ -185,7 +197,9 @@ void describe(V& v, KunjunganRequest& s) {
   v("suhu", s.suhu);
 }
 
-std::string to_json(const KunjunganRequest& r) { return io::write_message(r); }
+std::string to_json(const KunjunganRequest& r) {
+  return io::write_message(r);
+}
 WireResult<KunjunganRequest> parse_kunjungan_request(std::string_view json) {
   return io::read_message<KunjunganRequest>(json);
 }
@@ -196,7 +210,9 @@ void describe(V& v, KunjunganCreated& s) {
   v.required("message", s.message);
 }
 
-std::string to_json(const KunjunganCreated& c) { return io::write_message(c); }
+std::string to_json(const KunjunganCreated& c) {
+  return io::write_message(c);
+}
 WireResult<KunjunganCreated> parse_kunjungan_created(std::string_view json) {
   return io::read_message<KunjunganCreated>(json);
 }
@@ -278,27 +294,39 @@ void describe(V& v, PcareList<T>& s) {
   v("list", s.list);
 }
 
-std::string to_json(const PcareList<RiwayatKunjungan>& l) { return io::write_message(l); }
+std::string to_json(const PcareList<RiwayatKunjungan>& l) {
+  return io::write_message(l);
+}
 WireResult<PcareList<RiwayatKunjungan>> parse_riwayat_kunjungan(std::string_view json) {
   return io::read_message<PcareList<RiwayatKunjungan>>(json);
 }
-std::string to_json(const PcareList<PcareDokter>& l) { return io::write_message(l); }
+std::string to_json(const PcareList<PcareDokter>& l) {
+  return io::write_message(l);
+}
 WireResult<PcareList<PcareDokter>> parse_dokter_pcare(std::string_view json) {
   return io::read_message<PcareList<PcareDokter>>(json);
 }
-std::string to_json(const PcareList<PcarePoliRef>& l) { return io::write_message(l); }
+std::string to_json(const PcareList<PcarePoliRef>& l) {
+  return io::write_message(l);
+}
 WireResult<PcareList<PcarePoliRef>> parse_poli_pcare(std::string_view json) {
   return io::read_message<PcareList<PcarePoliRef>>(json);
 }
-std::string to_json(const PcareList<PcareDiagnosaRef>& l) { return io::write_message(l); }
+std::string to_json(const PcareList<PcareDiagnosaRef>& l) {
+  return io::write_message(l);
+}
 WireResult<PcareList<PcareDiagnosaRef>> parse_diagnosa_pcare(std::string_view json) {
   return io::read_message<PcareList<PcareDiagnosaRef>>(json);
 }
-std::string to_json(const PcareList<PcareKesadaran>& l) { return io::write_message(l); }
+std::string to_json(const PcareList<PcareKesadaran>& l) {
+  return io::write_message(l);
+}
 WireResult<PcareList<PcareKesadaran>> parse_kesadaran(std::string_view json) {
   return io::read_message<PcareList<PcareKesadaran>>(json);
 }
-std::string to_json(const PcareList<PcareProvider>& l) { return io::write_message(l); }
+std::string to_json(const PcareList<PcareProvider>& l) {
+  return io::write_message(l);
+}
 WireResult<PcareList<PcareProvider>> parse_provider_pcare(std::string_view json) {
   return io::read_message<PcareList<PcareProvider>>(json);
 }

@@ -74,8 +74,12 @@ void describe(V& v, Peserta& s) {
   v("umur", s.umur);
 }
 
-std::string to_json(const Peserta& peserta) { return io::write_message(peserta, {"peserta"}); }
-WireResult<Peserta> parse_peserta(std::string_view json) { return io::read_message<Peserta>(json, {"peserta"}); }
+std::string to_json(const Peserta& peserta) {
+  return io::write_message(peserta, {"peserta"});
+}
+WireResult<Peserta> parse_peserta(std::string_view json) {
+  return io::read_message<Peserta>(json, {"peserta"});
+}
 
 // ---------------------------------------------------------------- SEP requests
 
@@ -170,7 +174,9 @@ void describe(V& v, SepRequest& s) {
   v("user", s.user);
 }
 
-std::string to_json(const SepRequest& r) { return io::write_message(r, {"request", "t_sep"}); }
+std::string to_json(const SepRequest& r) {
+  return io::write_message(r, {"request", "t_sep"});
+}
 WireResult<SepRequest> parse_sep_request(std::string_view json) {
   return io::read_message<SepRequest>(json, {"request", "t_sep"});
 }
@@ -197,7 +203,9 @@ void describe(V& v, SepUpdateRequest& s) {
   v("user", s.user);
 }
 
-std::string to_json(const SepUpdateRequest& r) { return io::write_message(r, {"request", "t_sep"}); }
+std::string to_json(const SepUpdateRequest& r) {
+  return io::write_message(r, {"request", "t_sep"});
+}
 WireResult<SepUpdateRequest> parse_sep_update_request(std::string_view json) {
   return io::read_message<SepUpdateRequest>(json, {"request", "t_sep"});
 }
@@ -208,7 +216,9 @@ void describe(V& v, SepDeleteRequest& s) {
   v("user", s.user);
 }
 
-std::string to_json(const SepDeleteRequest& r) { return io::write_message(r, {"request", "t_sep"}); }
+std::string to_json(const SepDeleteRequest& r) {
+  return io::write_message(r, {"request", "t_sep"});
+}
 WireResult<SepDeleteRequest> parse_sep_delete_request(std::string_view json) {
   return io::read_message<SepDeleteRequest>(json, {"request", "t_sep"});
 }
@@ -248,8 +258,12 @@ void describe(V& v, Sep& s) {
   v("tujuanKunj", s.tujuan_kunj);
 }
 
-std::string to_json(const Sep& sep) { return io::write_message(sep, {"sep"}); }
-WireResult<Sep> parse_sep(std::string_view json) { return io::read_message<Sep>(json, {"sep"}); }
+std::string to_json(const Sep& sep) {
+  return io::write_message(sep, {"sep"});
+}
+WireResult<Sep> parse_sep(std::string_view json) {
+  return io::read_message<Sep>(json, {"sep"});
+}
 
 template <class V>
 void describe(V& v, KodeNamaOpsional& s) {
@@ -328,8 +342,12 @@ void describe(V& v, SepDetail& s) {
   v("eSEP", s.e_sep);
 }
 
-std::string to_json(const SepDetail& sep) { return io::write_message(sep); }
-WireResult<SepDetail> parse_sep_detail(std::string_view json) { return io::read_message<SepDetail>(json); }
+std::string to_json(const SepDetail& sep) {
+  return io::write_message(sep);
+}
+WireResult<SepDetail> parse_sep_detail(std::string_view json) {
+  return io::read_message<SepDetail>(json);
+}
 
 // ---------------------------------------------------------------- Rujukan
 
@@ -345,9 +363,15 @@ void describe(V& v, Rujukan& s) {
   v("tglKunjungan", s.tgl_kunjungan);
 }
 
-std::string to_json(const Rujukan& r) { return io::write_message(r, {"rujukan"}); }
-WireResult<Rujukan> parse_rujukan(std::string_view json) { return io::read_message<Rujukan>(json, {"rujukan"}); }
-std::string to_json(const std::vector<Rujukan>& list) { return io::write_list(list, "rujukan"); }
+std::string to_json(const Rujukan& r) {
+  return io::write_message(r, {"rujukan"});
+}
+WireResult<Rujukan> parse_rujukan(std::string_view json) {
+  return io::read_message<Rujukan>(json, {"rujukan"});
+}
+std::string to_json(const std::vector<Rujukan>& list) {
+  return io::write_list(list, "rujukan");
+}
 WireResult<std::vector<Rujukan>> parse_rujukan_list(std::string_view json) {
   return io::read_list<Rujukan>(json, "rujukan");
 }
@@ -368,7 +392,9 @@ void describe(V& v, KunjunganMonitoring& s) {
   v("tglSep", s.tgl_sep);
 }
 
-std::string to_json(const std::vector<KunjunganMonitoring>& list) { return io::write_list(list, "sep"); }
+std::string to_json(const std::vector<KunjunganMonitoring>& list) {
+  return io::write_list(list, "sep");
+}
 WireResult<std::vector<KunjunganMonitoring>> parse_kunjungan_monitoring(std::string_view json) {
   return io::read_list<KunjunganMonitoring>(json, "sep");
 }
@@ -388,7 +414,9 @@ void describe(V& v, HistoriPelayanan& s) {
   v("tglSep", s.tgl_sep);
 }
 
-std::string to_json(const std::vector<HistoriPelayanan>& list) { return io::write_list(list, "histori"); }
+std::string to_json(const std::vector<HistoriPelayanan>& list) {
+  return io::write_list(list, "histori");
+}
 WireResult<std::vector<HistoriPelayanan>> parse_histori_pelayanan(std::string_view json) {
   return io::read_list<HistoriPelayanan>(json, "histori");
 }

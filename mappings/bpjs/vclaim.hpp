@@ -53,7 +53,7 @@ struct ProviderUmum {  // the participant's registered FKTP
   std::string nm_provider;
 };
 
-struct Umur {  // age
+struct Umur {                       // age
   std::string umur_saat_pelayanan;  // at the service date
   std::string umur_sekarang;        // today
 };
@@ -69,7 +69,7 @@ struct Peserta {
   std::string no_kartu;  // required
   std::string pisa;      // family relationship code
   ProviderUmum prov_umum;
-  std::string sex;               // "L" / "P"
+  std::string sex;                // "L" / "P"
   KodeKeterangan status_peserta;  // kode "0" = AKTIF
   std::string tgl_cetak_kartu;
   std::string tgl_lahir;
@@ -86,14 +86,14 @@ WireResult<Peserta> parse_peserta(std::string_view json);
 
 // ---------------------------------------------------------------- SEP (Surat Eligibilitas Peserta: eligibility letter)
 
-struct KelasRawat {  // room class
+struct KelasRawat {              // room class
   std::string kls_rawat_hak;     // entitled class 1..3
   std::string kls_rawat_naik;    // upgrade 1..8, "" when none
   std::string pembiayaan;        // who pays the upgrade 1..3, "" when none
   std::string penanggung_jawab;  // name of that payer, "" when none
 };
 
-struct SepRujukan {  // the referral the SEP is based on
+struct SepRujukan {          // the referral the SEP is based on
   std::string asal_rujukan;  // 1 Faskes 1, 2 Faskes 2
   std::string tgl_rujukan;
   std::string no_rujukan;
@@ -109,7 +109,7 @@ struct SepCob {
   std::string cob;  // "0"/"1"
 };
 
-struct SepKatarak {  // cataract
+struct SepKatarak {     // cataract
   std::string katarak;  // "0"/"1"
 };
 
@@ -119,7 +119,7 @@ struct LokasiLaka {  // accident location
   std::string kd_kecamatan;
 };
 
-struct Suplesi {  // supplementary claim against an earlier accident SEP
+struct Suplesi {        // supplementary claim against an earlier accident SEP
   std::string suplesi;  // "0"/"1"
   std::string no_sep_suplesi;
   LokasiLaka lokasi_laka;
@@ -131,7 +131,7 @@ struct Penjamin {  // guarantor details for an accident
   Suplesi suplesi;
 };
 
-struct Jaminan {  // guarantee
+struct Jaminan {            // guarantee
   std::string laka_lantas;  // 0 BKLL, 1 KLL, 2 KLL+KK, 3 KK
   std::string no_lp;        // police report number
   Penjamin penjamin;

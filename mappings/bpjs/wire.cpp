@@ -8,7 +8,9 @@
 
 namespace simpul::mappings::bpjs {
 
-std::string WireError::text() const { return field.empty() ? message : field + ": " + message; }
+std::string WireError::text() const {
+  return field.empty() ? message : field + ": " + message;
+}
 
 namespace {
 
@@ -75,13 +77,19 @@ namespace io {
 
 std::string_view type_name(const rapidjson::Value& v) noexcept {
   switch (v.GetType()) {
-    case rapidjson::kNullType: return "null";
+    case rapidjson::kNullType:
+      return "null";
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return "a boolean";
-    case rapidjson::kObjectType: return "an object";
-    case rapidjson::kArrayType: return "an array";
-    case rapidjson::kStringType: return "a string";
-    case rapidjson::kNumberType: return "a number";
+    case rapidjson::kTrueType:
+      return "a boolean";
+    case rapidjson::kObjectType:
+      return "an object";
+    case rapidjson::kArrayType:
+      return "an array";
+    case rapidjson::kStringType:
+      return "a string";
+    case rapidjson::kNumberType:
+      return "a number";
   }
   return "an unknown value";
 }

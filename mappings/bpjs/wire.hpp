@@ -30,7 +30,7 @@ struct WireError {
 template <typename T>
 class WireResult {
  public:
-  WireResult(T value) : v_(std::in_place_index<0>, std::move(value)) {}       // NOLINT(implicit)
+  WireResult(T value) : v_(std::in_place_index<0>, std::move(value)) {}          // NOLINT(implicit)
   WireResult(WireError error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT(implicit)
 
   [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }

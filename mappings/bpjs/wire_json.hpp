@@ -77,8 +77,10 @@ class Writer {
   }
   template <class T>
   void put(const std::optional<T>& v) {
-    if (v) put(*v);
-    else w_.Null();
+    if (v)
+      put(*v);
+    else
+      w_.Null();
   }
   template <class T>
   void put(const std::vector<T>& list) {

@@ -56,8 +56,8 @@ TEST(BpjsClientInterpret, VclaimCode201IsABusinessErrorKeepingBpjsWords) {
 }
 
 TEST(BpjsClientInterpret, PcareCreatedAndAntreanCodeOneAreSuccess) {
-  const std::string pcare =
-      bpjs::write_envelope(bpjs::EnvelopeStyle::pcare, 201, "CREATED", encrypted(R"({"field":"noUrut","message":"A1"})"));
+  const std::string pcare = bpjs::write_envelope(bpjs::EnvelopeStyle::pcare, 201, "CREATED",
+                                                 encrypted(R"({"field":"noUrut","message":"A1"})"));
   auto p = interpret(Service::pcare, http::Method::post, "pendaftaran", 201, pcare);
   ASSERT_TRUE(p) << p.error().describe();
   EXPECT_EQ(p->code, "201");
@@ -101,8 +101,9 @@ TEST(BpjsClientInterpret, PcareStatuses) {
   ASSERT_FALSE(r204);
   EXPECT_EQ(r204.error().kind, BpjsErrorKind::not_found);
 
-  auto r401 = interpret(Service::pcare, http::Method::get, "peserta/1", 401,
-                        R"({"response":null,"metaData":{"message":"Unauthorized! Username atau password P-Care salah","code":401}})");
+  auto r401 = interpret(
+      Service::pcare, http::Method::get, "peserta/1", 401,
+      R"({"response":null,"metaData":{"message":"Unauthorized! Username atau password P-Care salah","code":401}})");
   ASSERT_FALSE(r401);
   EXPECT_EQ(r401.error().kind, BpjsErrorKind::auth);
   EXPECT_EQ(r401.error().message, "Unauthorized! Username atau password P-Care salah");
@@ -170,14 +171,14 @@ TEST(BpjsClientInterpret, TransportErrors) {
   EXPECT_FALSE(g.maybe_delivered);
   auto tls = bpjs::transport_error(http::HttpError{http::ErrorKind::tls, "bad cert", false}, http::Method::get);
   EXPECT_FALSE(tls.retryable);
-  auto connect = bpjs::transport_error(http::HttpError{http::ErrorKind::connect_failed, "refused", false},
-                                       http::Method::post);
+  auto connect =
+      bpjs::transport_error(http::HttpError{http::ErrorKind::connect_failed, "refused", false}, http::Method::post);
   EXPECT_FALSE(connect.maybe_delivered);
   EXPECT_TRUE(connect.retryable);
   EXPECT_EQ(connect.transport, bpjs::TransportFailure::connect);
   // Bytes sent on a reused connection: it was connected, so this is a timeout.
-  auto reused = bpjs::transport_error(http::HttpError{http::ErrorKind::connect_failed, "timed out", true},
-                                      http::Method::post);
+  auto reused =
+      bpjs::transport_error(http::HttpError{http::ErrorKind::connect_failed, "timed out", true}, http::Method::post);
   EXPECT_EQ(reused.transport, bpjs::TransportFailure::timeout);
   EXPECT_TRUE(reused.maybe_delivered);
 }

@@ -2,8 +2,6 @@
 // every wrapper with encryption on, errors typed with BPJS's code and message kept,
 // a fault-injected run, clock-skew correction from the Date header, and
 // maybe_delivered after a write that got no answer.
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <future>
@@ -15,6 +13,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
 #include <rapidjson/document.h>
 
 #include "connectors/bpjs/antrean_client.hpp"
@@ -36,7 +35,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const std::string kCard = "0001234567890";     // active (simulator rule: not ending in 9)
+const std::string kCard = "0001234567890";      // active (simulator rule: not ending in 9)
 const std::string kInactive = "0001234567899";  // exists, not active
 const std::string kUnknown = "0000000000001";   // does not exist
 
@@ -107,7 +106,8 @@ class Rig {
                            std::shared_ptr<bpjs::UpstreamClock> clock = {}) {
     auto opts = o ? *o : options();
     if (clock)
-      clients.push_back(std::make_unique<bpjs::BpjsClient>(*http_client, *limiter, std::move(clock), std::move(c), opts));
+      clients.push_back(
+          std::make_unique<bpjs::BpjsClient>(*http_client, *limiter, std::move(clock), std::move(c), opts));
     else
       clients.push_back(std::make_unique<bpjs::BpjsClient>(*http_client, *limiter, clocks, std::move(c), opts));
     return *clients.back();
@@ -430,8 +430,8 @@ TEST(BpjsClient, PcareEveryWrapperAndItsHttpStatuses) {
   k.tgl_pulang = wire::format_dmy(today());
   k.kd_dokter = "290001";
   k.kd_diag1 = "A91";
-  k.rujuk_lanjut = wire::RujukLanjut{wire::format_dmy(today()), "0301R011", wire::RujukSubSpesialis{"3", "1"},
-                                      std::nullopt};
+  k.rujuk_lanjut =
+      wire::RujukLanjut{wire::format_dmy(today()), "0301R011", wire::RujukSubSpesialis{"3", "1"}, std::nullopt};
   k.kd_tacc = -1;
   k.anamnesa = "demam tinggi tiga hari";
   k.alergi_makan = k.alergi_udara = k.alergi_obat = "00";
@@ -645,7 +645,8 @@ TEST(BpjsClient, WritesAreNeverRetriedAndReportMaybeDelivered) {
   // 1: the simulator holds the request past our timeout.
   auto timed_out = rig.run(v.insert_sep(sep_for(*p, *r)));
   ASSERT_FALSE(timed_out);
-  EXPECT_EQ(timed_out.error().kind, BpjsErrorKind::transport) << timed_out.error().describe() << " / " << timed_out.error().details;
+  EXPECT_EQ(timed_out.error().kind, BpjsErrorKind::transport)
+      << timed_out.error().describe() << " / " << timed_out.error().details;
   EXPECT_EQ(timed_out.error().transport, bpjs::TransportFailure::timeout) << timed_out.error().details;
   EXPECT_TRUE(timed_out.error().maybe_delivered);
   EXPECT_EQ(timed_out.error().attempts, 1);

@@ -197,7 +197,8 @@ TEST(BpjsAntreanWire, BatalAndReferences) {
   ASSERT_TRUE(p) << p.error().text();
   EXPECT_EQ((*p)[0].kdsubspesialis, "ANA");
   EXPECT_EQ(b::to_json(*p), poli);
-  auto bare = b::parse_antrean_poli(R"([{"nmpoli":"Anak","nmsubspesialis":"Anak","kdsubspesialis":"ANA","kdpoli":"ANA"}])");
+  auto bare =
+      b::parse_antrean_poli(R"([{"nmpoli":"Anak","nmsubspesialis":"Anak","kdsubspesialis":"ANA","kdpoli":"ANA"}])");
   ASSERT_TRUE(bare);
   EXPECT_EQ(bare->size(), 1u);
 

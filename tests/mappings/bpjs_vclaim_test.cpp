@@ -205,7 +205,8 @@ TEST(BpjsVclaimWire, RujukanSingleAndList) {
   std::string peserta(kPeserta.substr(11, kPeserta.size() - 12));  // the object inside {"peserta":...}
   const std::string one = R"({"diagnosa":{"kode":"A09","nama":"A09 - Diarrhoea"},"keluhan":"diare",)"
                           R"("noKunjungan":"0114A0260326P000001","pelayanan":{"kode":"2","nama":"Rawat Jalan"},)"
-                          R"("peserta":)" + peserta +
+                          R"("peserta":)" +
+                          peserta +
                           R"(,"poliRujukan":{"kode":"INT","nama":"PENYAKIT DALAM"},)"
                           R"("provPerujuk":{"kode":"0114A026","nama":"PUSKESMAS A"},"tglKunjungan":"2026-03-01"})";
   const std::string single = R"({"rujukan":)" + one + "}";
