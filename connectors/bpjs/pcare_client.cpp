@@ -18,12 +18,12 @@ std::string n(int v) {
 
 }  // namespace
 
-PCareClient::Call<wire::PesertaPcare> PCareClient::peserta(std::string no_kartu) {
+PCareClient::Call<wire::PesertaPcare> PCareClient::peserta(std::string_view no_kartu) {
   return call_and_parse<wire::PesertaPcare>(client_, kP, Method::get, "peserta/" + path_segment(no_kartu), "",
                                             "peserta/{noKartu}", wire::parse_peserta_pcare);
 }
 
-PCareClient::Call<wire::PesertaPcare> PCareClient::peserta_by(JenisKartu jenis, std::string nomor) {
+PCareClient::Call<wire::PesertaPcare> PCareClient::peserta_by(JenisKartu jenis, std::string_view nomor) {
   const char* kind = jenis == JenisKartu::nik ? "nik" : "noka";
   return call_and_parse<wire::PesertaPcare>(client_, kP, Method::get,
                                             std::string("peserta/") + kind + "/" + path_segment(nomor), "",
@@ -35,15 +35,15 @@ PCareClient::Call<wire::PendaftaranCreated> PCareClient::add_pendaftaran(const w
                                                   "pendaftaran", wire::parse_pendaftaran_created);
 }
 
-PCareClient::Call<wire::Pendaftaran> PCareClient::get_pendaftaran(std::string no_urut, wire::Date tgl_daftar) {
+PCareClient::Call<wire::Pendaftaran> PCareClient::get_pendaftaran(std::string_view no_urut, wire::Date tgl_daftar) {
   return call_and_parse<wire::Pendaftaran>(
       client_, kP, Method::get,
       "pendaftaran/noUrut/" + path_segment(no_urut) + "/tglDaftar/" + wire::format_dmy(tgl_daftar), "",
       "pendaftaran/noUrut/{noUrut}/tglDaftar/{tgl}", wire::parse_pendaftaran);
 }
 
-PCareClient::Call<WriteAck> PCareClient::delete_pendaftaran(std::string no_kartu, wire::Date tgl_daftar,
-                                                            std::string no_urut, std::string kd_poli) {
+PCareClient::Call<WriteAck> PCareClient::delete_pendaftaran(std::string_view no_kartu, wire::Date tgl_daftar,
+                                                            std::string_view no_urut, std::string_view kd_poli) {
   return call_ack(client_, kP, Method::del,
                   "pendaftaran/peserta/" + path_segment(no_kartu) + "/tglDaftar/" + wire::format_dmy(tgl_daftar) +
                       "/noUrut/" + path_segment(no_urut) + "/kdPoli/" + path_segment(kd_poli),
@@ -60,11 +60,12 @@ PCareClient::Call<wire::KunjunganCreated> PCareClient::update_kunjungan(const wi
                                                 "kunjungan/v1", wire::parse_kunjungan_created);
 }
 
-PCareClient::Call<WriteAck> PCareClient::delete_kunjungan(std::string no_kunjungan) {
+PCareClient::Call<WriteAck> PCareClient::delete_kunjungan(std::string_view no_kunjungan) {
   return call_ack(client_, kP, Method::del, "kunjungan/" + path_segment(no_kunjungan), "", "kunjungan/{noKunjungan}");
 }
 
-PCareClient::Call<wire::PcareList<wire::RiwayatKunjungan>> PCareClient::kunjungan_by_peserta(std::string no_kartu) {
+PCareClient::Call<wire::PcareList<wire::RiwayatKunjungan>> PCareClient::kunjungan_by_peserta(
+    std::string_view no_kartu) {
   return call_and_parse<wire::PcareList<wire::RiwayatKunjungan>>(
       client_, kP, Method::get, "kunjungan/peserta/" + path_segment(no_kartu), "", "kunjungan/peserta/{noKartu}",
       wire::parse_riwayat_kunjungan);
@@ -82,7 +83,7 @@ PCareClient::Call<wire::PcareList<wire::PcarePoliRef>> PCareClient::referensi_po
                                                              "poli/fktp/{start}/{limit}", wire::parse_poli_pcare);
 }
 
-PCareClient::Call<wire::PcareList<wire::PcareDiagnosaRef>> PCareClient::referensi_diagnosa(std::string keyword,
+PCareClient::Call<wire::PcareList<wire::PcareDiagnosaRef>> PCareClient::referensi_diagnosa(std::string_view keyword,
                                                                                            int start, int limit) {
   return call_and_parse<wire::PcareList<wire::PcareDiagnosaRef>>(
       client_, kP, Method::get, "diagnosa/" + path_segment(keyword) + "/" + n(start) + "/" + n(limit), "",

@@ -17,13 +17,13 @@ std::string n(int v) {
 
 }  // namespace
 
-VClaimClient::Call<wire::Peserta> VClaimClient::peserta_by_card(std::string no_kartu, wire::Date tgl_sep) {
+VClaimClient::Call<wire::Peserta> VClaimClient::peserta_by_card(std::string_view no_kartu, wire::Date tgl_sep) {
   return call_and_parse<wire::Peserta>(
       client_, kV, Method::get, "Peserta/nokartu/" + path_segment(no_kartu) + "/tglSEP/" + wire::format_ymd(tgl_sep),
       "", "Peserta/nokartu/{noKartu}/tglSEP/{tgl}", wire::parse_peserta);
 }
 
-VClaimClient::Call<wire::Peserta> VClaimClient::peserta_by_nik(std::string nik, wire::Date tgl_sep) {
+VClaimClient::Call<wire::Peserta> VClaimClient::peserta_by_nik(std::string_view nik, wire::Date tgl_sep) {
   return call_and_parse<wire::Peserta>(client_, kV, Method::get,
                                        "Peserta/nik/" + path_segment(nik) + "/tglSEP/" + wire::format_ymd(tgl_sep), "",
                                        "Peserta/nik/{nik}/tglSEP/{tgl}", wire::parse_peserta);
@@ -44,26 +44,26 @@ VClaimClient::Call<std::string> VClaimClient::delete_sep(const wire::SepDeleteRe
                                      "SEP/2.0/delete", wire::parse_json_string);
 }
 
-VClaimClient::Call<wire::SepDetail> VClaimClient::get_sep(std::string no_sep) {
+VClaimClient::Call<wire::SepDetail> VClaimClient::get_sep(std::string_view no_sep) {
   return call_and_parse<wire::SepDetail>(client_, kV, Method::get, "SEP/" + path_segment(no_sep), "", "SEP/{noSep}",
                                          wire::parse_sep_detail);
 }
 
-VClaimClient::Call<wire::Rujukan> VClaimClient::rujukan_by_number(std::string no_rujukan, AsalRujukan asal) {
+VClaimClient::Call<wire::Rujukan> VClaimClient::rujukan_by_number(std::string_view no_rujukan, AsalRujukan asal) {
   const bool rs = asal == AsalRujukan::rs;
   return call_and_parse<wire::Rujukan>(client_, kV, Method::get,
                                        (rs ? "Rujukan/RS/" : "Rujukan/") + path_segment(no_rujukan), "",
                                        rs ? "Rujukan/RS/{noRujukan}" : "Rujukan/{noRujukan}", wire::parse_rujukan);
 }
 
-VClaimClient::Call<wire::Rujukan> VClaimClient::rujukan_by_card(std::string no_kartu, AsalRujukan asal) {
+VClaimClient::Call<wire::Rujukan> VClaimClient::rujukan_by_card(std::string_view no_kartu, AsalRujukan asal) {
   const bool rs = asal == AsalRujukan::rs;
   return call_and_parse<wire::Rujukan>(
       client_, kV, Method::get, (rs ? "Rujukan/RS/Peserta/" : "Rujukan/Peserta/") + path_segment(no_kartu), "",
       rs ? "Rujukan/RS/Peserta/{noKartu}" : "Rujukan/Peserta/{noKartu}", wire::parse_rujukan);
 }
 
-VClaimClient::Call<std::vector<wire::Rujukan>> VClaimClient::rujukan_list_by_card(std::string no_kartu,
+VClaimClient::Call<std::vector<wire::Rujukan>> VClaimClient::rujukan_list_by_card(std::string_view no_kartu,
                                                                                   AsalRujukan asal) {
   const bool rs = asal == AsalRujukan::rs;
   return call_and_parse<std::vector<wire::Rujukan>>(
@@ -79,7 +79,7 @@ VClaimClient::Call<std::vector<wire::KunjunganMonitoring>> VClaimClient::monitor
       "Monitoring/Kunjungan/Tanggal/{tgl}/JnsPelayanan/{jns}", wire::parse_kunjungan_monitoring);
 }
 
-VClaimClient::Call<std::vector<wire::HistoriPelayanan>> VClaimClient::histori_pelayanan(std::string no_kartu,
+VClaimClient::Call<std::vector<wire::HistoriPelayanan>> VClaimClient::histori_pelayanan(std::string_view no_kartu,
                                                                                         wire::Date from,
                                                                                         wire::Date to) {
   return call_and_parse<std::vector<wire::HistoriPelayanan>>(
@@ -97,28 +97,27 @@ auto referensi(std::string_view key) {
 
 }  // namespace
 
-VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_poli(std::string keyword) {
+VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_poli(std::string_view keyword) {
   return call_and_parse<std::vector<wire::ReferensiItem>>(
       client_, kV, Method::get, "referensi/poli/" + path_segment(keyword), "", "referensi/poli/{keyword}",
       referensi(wire::referensi_key::poli));
 }
 
-VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_diagnosa(std::string keyword) {
+VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_diagnosa(std::string_view keyword) {
   return call_and_parse<std::vector<wire::ReferensiItem>>(
       client_, kV, Method::get, "referensi/diagnosa/" + path_segment(keyword), "", "referensi/diagnosa/{keyword}",
       referensi(wire::referensi_key::diagnosa));
 }
 
-VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_faskes(std::string keyword,
+VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_faskes(std::string_view keyword,
                                                                                     JenisFaskes jenis) {
   return call_and_parse<std::vector<wire::ReferensiItem>>(
       client_, kV, Method::get, "referensi/faskes/" + path_segment(keyword) + "/" + n(static_cast<int>(jenis)), "",
       "referensi/faskes/{keyword}/{jenis}", referensi(wire::referensi_key::faskes));
 }
 
-VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_dokter_dpjp(JenisPelayanan jenis,
-                                                                                         wire::Date tgl_pelayanan,
-                                                                                         std::string kd_spesialis) {
+VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_dokter_dpjp(
+    JenisPelayanan jenis, wire::Date tgl_pelayanan, std::string_view kd_spesialis) {
   return call_and_parse<std::vector<wire::ReferensiItem>>(
       client_, kV, Method::get,
       "referensi/dokter/pelayanan/" + n(static_cast<int>(jenis)) + "/tglPelayanan/" + wire::format_ymd(tgl_pelayanan) +
@@ -133,7 +132,7 @@ VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_pro
                                                           referensi(wire::referensi_key::propinsi));
 }
 
-VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_kabupaten(std::string kd_propinsi) {
+VClaimClient::Call<std::vector<wire::ReferensiItem>> VClaimClient::referensi_kabupaten(std::string_view kd_propinsi) {
   return call_and_parse<std::vector<wire::ReferensiItem>>(
       client_, kV, Method::get, "referensi/kabupaten/propinsi/" + path_segment(kd_propinsi), "",
       "referensi/kabupaten/propinsi/{kdPropinsi}", referensi(wire::referensi_key::kabupaten));

@@ -2,7 +2,10 @@
 // V-Claim 2.0 over BpjsClient: each call sends a wire model from
 // mappings/bpjs/vclaim.hpp and returns the response model or a BpjsError.
 // Paths and their case are BPJS's own (bpjs-api.md §5.1, §6 pitfall 12).
+// Arguments are encoded into the request before a method returns: the views
+// and requests need not outlive the awaitable; the BpjsClient must.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/awaitable.hpp>
@@ -26,33 +29,34 @@ class VClaimClient {
   using Call = boost::asio::awaitable<Outcome<T>>;
 
   // Peserta (participant) on a service date.
-  Call<wire::Peserta> peserta_by_card(std::string no_kartu, wire::Date tgl_sep);
-  Call<wire::Peserta> peserta_by_nik(std::string nik, wire::Date tgl_sep);
+  Call<wire::Peserta> peserta_by_card(std::string_view no_kartu, wire::Date tgl_sep);
+  Call<wire::Peserta> peserta_by_nik(std::string_view nik, wire::Date tgl_sep);
 
   // SEP 2.0. insert/update/delete are never retried; on a transport failure the
   // error says maybe_delivered and the caller must look the SEP up before resending.
   Call<wire::Sep> insert_sep(const wire::SepRequest& request);
   Call<std::string> update_sep(const wire::SepUpdateRequest& request);  // -> noSep
   Call<std::string> delete_sep(const wire::SepDeleteRequest& request);  // -> noSep (plain response)
-  Call<wire::SepDetail> get_sep(std::string no_sep);
+  Call<wire::SepDetail> get_sep(std::string_view no_sep);
 
   // Rujukan (referral) from an FKTP (P-Care) or from a hospital.
-  Call<wire::Rujukan> rujukan_by_number(std::string no_rujukan, AsalRujukan asal);
-  Call<wire::Rujukan> rujukan_by_card(std::string no_kartu, AsalRujukan asal);  // the latest one
-  Call<std::vector<wire::Rujukan>> rujukan_list_by_card(std::string no_kartu, AsalRujukan asal);
+  Call<wire::Rujukan> rujukan_by_number(std::string_view no_rujukan, AsalRujukan asal);
+  Call<wire::Rujukan> rujukan_by_card(std::string_view no_kartu, AsalRujukan asal);  // the latest one
+  Call<std::vector<wire::Rujukan>> rujukan_list_by_card(std::string_view no_kartu, AsalRujukan asal);
 
   // Monitoring (V-Claim answers "201" when there is nothing to list).
   Call<std::vector<wire::KunjunganMonitoring>> monitoring_kunjungan(wire::Date tgl_sep, JenisPelayanan jenis);
-  Call<std::vector<wire::HistoriPelayanan>> histori_pelayanan(std::string no_kartu, wire::Date from, wire::Date to);
+  Call<std::vector<wire::HistoriPelayanan>> histori_pelayanan(std::string_view no_kartu, wire::Date from,
+                                                              wire::Date to);
 
   // Referensi (reference data).
-  Call<std::vector<wire::ReferensiItem>> referensi_poli(std::string keyword);
-  Call<std::vector<wire::ReferensiItem>> referensi_diagnosa(std::string keyword);
-  Call<std::vector<wire::ReferensiItem>> referensi_faskes(std::string keyword, JenisFaskes jenis);
+  Call<std::vector<wire::ReferensiItem>> referensi_poli(std::string_view keyword);
+  Call<std::vector<wire::ReferensiItem>> referensi_diagnosa(std::string_view keyword);
+  Call<std::vector<wire::ReferensiItem>> referensi_faskes(std::string_view keyword, JenisFaskes jenis);
   Call<std::vector<wire::ReferensiItem>> referensi_dokter_dpjp(JenisPelayanan jenis, wire::Date tgl_pelayanan,
-                                                               std::string kd_spesialis);
+                                                               std::string_view kd_spesialis);
   Call<std::vector<wire::ReferensiItem>> referensi_propinsi();
-  Call<std::vector<wire::ReferensiItem>> referensi_kabupaten(std::string kd_propinsi);
+  Call<std::vector<wire::ReferensiItem>> referensi_kabupaten(std::string_view kd_propinsi);
 
  private:
   BpjsClient& client_;
