@@ -1,8 +1,5 @@
 #include "connectors/bpjs/envelope.hpp"
 
-#include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -11,15 +8,12 @@
 #include <vector>
 
 #include "connectors/bpjs/codec.hpp"
+#include "connectors/bpjs/json_scan.hpp"
 #include "connectors/bpjs/lzstring.hpp"
 #include "connectors/bpjs/utf.hpp"
 
 namespace simpul::connectors::bpjs {
 namespace {
-
-// Iterative parsing: a hostile body nested 100 000 levels deep must not
-// exhaust the stack. Numbers arrive as their exact text.
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
 
 bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -55,139 +49,143 @@ Error envelope_error(ErrorCode code, std::string reason, int http_status) {
   return Error{code, std::move(reason), http_status};
 }
 
-// SAX handler that records the metadata fields and the exact byte spans of
-// the top-level `response` and metadata values.
-class EnvelopeHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, EnvelopeHandler> {
- public:
-  EnvelopeHandler(std::string_view body, const rapidjson::MemoryStream& stream)
-      : body_(body), stream_(stream) {}
+enum class ScanOutcome { ok, not_json, not_object, no_meta };
 
-  bool Null() { return scalar(ResponseKind::null, {}); }
-  bool Bool(bool b) { return scalar(ResponseKind::boolean, b ? "true" : "false"); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-    return scalar(ResponseKind::number, std::string_view(s, n));
+ResponseKind kind_of(int first) {
+  switch (first) {
+    case '"': return ResponseKind::string;
+    case '{': return ResponseKind::object;
+    case '[': return ResponseKind::array;
+    case 't':
+    case 'f': return ResponseKind::boolean;
+    case 'n': return ResponseKind::null;
+    default: return ResponseKind::number;
   }
-  bool String(const char* s, rapidjson::SizeType n, bool) {
-    return scalar(ResponseKind::string, std::string_view(s, n));
-  }
-  bool StartObject() { return open(true); }
-  bool StartArray() { return open(false); }
-  bool EndObject(rapidjson::SizeType) { return close(); }
-  bool EndArray(rapidjson::SizeType) { return close(); }
+}
 
-  bool Key(const char* s, rapidjson::SizeType n, bool) {
-    const std::string_view key(s, n);
-    if (depth_ == 1) {
-      key_end_ = stream_.Tell();
-      if (key == "response" && !response_done_) {
-        slot_ = Slot::response;
-      } else if ((key == "metaData" || key == "metadata") && !meta_done_) {
-        slot_ = Slot::meta;
-        pending_meta_key_ = key == "metaData" ? MetaKey::metaData : MetaKey::metadata;
-      } else {
-        slot_ = Slot::other;
-      }
-    } else if (depth_ == 2 && capturing_meta_) {
-      meta_field_ = key == "code"      ? MetaField::code
-                    : key == "message" ? MetaField::message
-                                       : MetaField::other;
+// Reads `"key" :` at the scanner position; key is unescaped only if needed.
+bool scan_key(JsonScanner& sc, std::string_view body, std::string& storage, std::string_view& key) {
+  sc.skip_ws();
+  if (sc.peek() != '"') return sc.fail("expected a string key");
+  const std::size_t start = sc.offset();
+  bool escaped = false;
+  if (!sc.string(&escaped)) return false;
+  key = body.substr(start + 1, sc.offset() - start - 2);
+  if (escaped) {
+    storage = json_unescape(key);
+    key = storage;
+  }
+  sc.skip_ws();
+  if (!sc.consume(':')) return sc.fail("expected ':' after an object key");
+  sc.skip_ws();
+  return true;
+}
+
+// A string value at the scanner position, unescaped.
+bool scan_string_value(JsonScanner& sc, std::string_view body, std::string& out) {
+  const std::size_t start = sc.offset();
+  bool escaped = false;
+  if (!sc.string(&escaped)) return false;
+  const std::string_view content = body.substr(start + 1, sc.offset() - start - 2);
+  if (escaped) {
+    out = json_unescape(content);
+  } else {
+    out.assign(content);
+  }
+  return true;
+}
+
+// Iterates the members of the object at the scanner position ('{').
+template <typename OnMember>
+bool scan_members(JsonScanner& sc, std::string_view body, OnMember&& on_member) {
+  sc.consume('{');
+  sc.skip_ws();
+  if (sc.consume('}')) return true;
+  std::string storage;
+  for (;;) {
+    std::string_view key;
+    if (!scan_key(sc, body, storage, key)) return false;
+    if (!on_member(key)) return false;
+    sc.skip_ws();
+    if (sc.consume(',')) continue;
+    if (sc.consume('}')) return true;
+    return sc.fail("expected ',' or '}'");
+  }
+}
+
+// Parses the whole body: top-level `response` and metadata object (first
+// occurrence of each wins; keys deeper down never count), validating
+// everything else. Plain values keep their exact bytes.
+ScanOutcome scan_envelope(std::string_view body, Envelope& env, std::string& why) {
+  JsonScanner sc(body);
+  auto syntax_error = [&] {
+    why = sc.error();
+    return ScanOutcome::not_json;
+  };
+  sc.skip_ws();
+  if (sc.peek() != '{') {
+    if (!sc.value()) return syntax_error();
+    sc.skip_ws();
+    if (!sc.at_end()) {
+      sc.fail("unexpected data after the JSON value");
+      return syntax_error();
     }
-    return true;
+    return ScanOutcome::not_object;
   }
-
-  bool root_is_object() const { return root_is_object_; }
-  bool meta_found() const { return meta_done_; }
-  Envelope& envelope() { return env_; }
-
- private:
-  enum class Slot { none, meta, response, other };
-  enum class MetaField { none, code, message, other };
-
-  // Start of the value that follows the current depth-1 key: skip `\s*:\s*`.
-  std::size_t value_start() const {
-    std::size_t i = key_end_;
-    while (i < body_.size() && (is_json_space(body_[i]) || body_[i] == ':')) ++i;
-    return i;
-  }
-
-  bool scalar(ResponseKind kind, std::string_view text) {
-    if (depth_ == 0) {
-      root_is_object_ = false;
+  bool meta_done = false;
+  bool response_done = false;
+  const bool ok = scan_members(sc, body, [&](std::string_view key) {
+    const std::size_t start = sc.offset();
+    const int first = sc.peek();
+    if (key == "response" && !response_done) {
+      response_done = true;
+      env.response_kind = kind_of(first);
+      if (first == '"') {
+        if (!scan_string_value(sc, body, env.response_string)) return false;
+      } else if (!sc.value()) {
+        return false;
+      }
+      env.response_json.assign(body.substr(start, sc.offset() - start));
       return true;
     }
-    if (depth_ == 1 && slot_ == Slot::response) {
-      const std::size_t start = value_start();
-      env_.response_kind = kind;
-      env_.response_json.assign(body_.substr(start, stream_.Tell() - start));
-      if (kind == ResponseKind::string) env_.response_string.assign(text);
-      response_done_ = true;
-    } else if (depth_ == 2 && capturing_meta_) {
-      if (meta_field_ == MetaField::code && !code_seen_) {
-        env_.code.assign(text);
-        env_.code_was_number = kind == ResponseKind::number;
-        code_seen_ = true;
-      } else if (meta_field_ == MetaField::message && !message_seen_) {
-        env_.message.assign(text);
-        message_seen_ = true;
-      }
+    if ((key == "metaData" || key == "metadata") && !meta_done && first == '{') {
+      meta_done = true;
+      env.meta_key = key == "metaData" ? MetaKey::metaData : MetaKey::metadata;
+      bool code_seen = false;
+      bool message_seen = false;
+      const bool meta_ok = scan_members(sc, body, [&](std::string_view field) {
+        const bool is_code = field == "code" && !code_seen;
+        const bool is_message = field == "message" && !message_seen;
+        const int f = sc.peek();
+        if (!is_code && !is_message) return sc.value();
+        std::string& target = is_code ? env.code : env.message;
+        (is_code ? code_seen : message_seen) = true;
+        if (f == '"') return scan_string_value(sc, body, target);
+        const std::size_t vstart = sc.offset();
+        if (!sc.value()) return false;
+        const ResponseKind kind = kind_of(f);
+        if (kind == ResponseKind::number || kind == ResponseKind::boolean) {
+          target.assign(body.substr(vstart, sc.offset() - vstart));
+        } else {
+          target.clear();  // null, or an object/array where text was expected
+        }
+        if (is_code) env.code_was_number = kind == ResponseKind::number;
+        return true;
+      });
+      if (!meta_ok) return false;
+      env.metadata_json.assign(body.substr(start, sc.offset() - start));
+      return true;
     }
-    return true;
+    return sc.value();
+  });
+  if (!ok) return syntax_error();
+  sc.skip_ws();
+  if (!sc.at_end()) {
+    sc.fail("unexpected data after the JSON value");
+    return syntax_error();
   }
-
-  bool open(bool is_object) {
-    if (depth_ == 0) {
-      root_is_object_ = is_object;
-    } else if (depth_ == 1 && (slot_ == Slot::response || (slot_ == Slot::meta && is_object))) {
-      container_slot_ = slot_;
-      container_start_ = value_start();
-      if (slot_ == Slot::meta) {
-        capturing_meta_ = true;
-        env_.meta_key = pending_meta_key_;
-      } else {
-        env_.response_kind = is_object ? ResponseKind::object : ResponseKind::array;
-      }
-    }
-    ++depth_;
-    return true;
-  }
-
-  bool close() {
-    --depth_;
-    if (depth_ == 1 && container_slot_ != Slot::none) {
-      // The iterative reader reports the end before taking the bracket.
-      std::size_t end = stream_.Tell();
-      if (end < body_.size() && (body_[end] == '}' || body_[end] == ']')) ++end;
-      const std::string_view span = body_.substr(container_start_, end - container_start_);
-      if (container_slot_ == Slot::meta) {
-        env_.metadata_json.assign(span);
-        capturing_meta_ = false;
-        meta_done_ = true;
-      } else {
-        env_.response_json.assign(span);
-        response_done_ = true;
-      }
-      container_slot_ = Slot::none;
-    }
-    return true;
-  }
-
-  std::string_view body_;
-  const rapidjson::MemoryStream& stream_;
-  Envelope env_;
-  int depth_ = 0;
-  bool root_is_object_ = false;
-  Slot slot_ = Slot::none;
-  Slot container_slot_ = Slot::none;
-  std::size_t key_end_ = 0;
-  std::size_t container_start_ = 0;
-  MetaKey pending_meta_key_ = MetaKey::metaData;
-  bool capturing_meta_ = false;
-  MetaField meta_field_ = MetaField::none;
-  bool meta_done_ = false;
-  bool response_done_ = false;
-  bool code_seen_ = false;
-  bool message_seen_ = false;
-};
+  return meta_done ? ScanOutcome::ok : ScanOutcome::no_meta;
+}
 
 bool starts_with_tag(std::string_view s) {
   for (const char c : s) {
@@ -321,30 +319,28 @@ Result<Envelope> parse_envelope(std::string_view body, int http_status) {
                               "): body contains a NUL byte",
                           http_status);
   }
-  rapidjson::MemoryStream stream(body.data(), body.size());
-  EnvelopeHandler handler(body, stream);
-  rapidjson::Reader reader;
-  const rapidjson::ParseResult ok = reader.Parse<kParseFlags>(stream, handler);
-  if (!ok) {
-    return envelope_error(ErrorCode::not_json,
-                          "upstream sent non-JSON (HTTP " + std::to_string(http_status) + "): " +
-                              rapidjson::GetParseError_En(ok.Code()) + " at offset " +
-                              std::to_string(ok.Offset()) + "; body starts: " + excerpt(body),
-                          http_status);
+  Envelope env;
+  std::string why;
+  switch (scan_envelope(body, env, why)) {
+    case ScanOutcome::ok:
+      return env;
+    case ScanOutcome::not_json:
+      return envelope_error(ErrorCode::not_json,
+                            "upstream sent non-JSON (HTTP " + std::to_string(http_status) + "): " +
+                                why + "; body starts: " + excerpt(body),
+                            http_status);
+    case ScanOutcome::not_object:
+      return envelope_error(ErrorCode::bad_envelope,
+                            "upstream JSON is not an object (HTTP " + std::to_string(http_status) +
+                                "); body starts: " + excerpt(body),
+                            http_status);
+    case ScanOutcome::no_meta:
+      break;
   }
-  if (!handler.root_is_object()) {
-    return envelope_error(ErrorCode::bad_envelope,
-                          "upstream JSON is not an object (HTTP " + std::to_string(http_status) +
-                              "); body starts: " + excerpt(body),
-                          http_status);
-  }
-  if (!handler.meta_found()) {
-    return envelope_error(ErrorCode::bad_envelope,
-                          "upstream JSON has no metaData/metadata object (HTTP " +
-                              std::to_string(http_status) + "); body starts: " + excerpt(body),
-                          http_status);
-  }
-  return std::move(handler.envelope());
+  return envelope_error(ErrorCode::bad_envelope,
+                        "upstream JSON has no metaData/metadata object (HTTP " +
+                            std::to_string(http_status) + "); body starts: " + excerpt(body),
+                        http_status);
 }
 
 bool is_plain_response(std::string_view method, std::string_view path) {

@@ -6,7 +6,9 @@
 // whitespace. Like RapidJSON (which parses the payload next) it requires a
 // \uD800-\uDBFF escape to be followed by a \uDC00-\uDFFF escape and rejects
 // unescaped control characters; unlike RapidJSON it also rejects NUL bytes
-// anywhere (RapidJSON would stop reading at one). It does not check UTF-8
+// anywhere (RapidJSON would stop reading at one) and accepts numbers of any
+// magnitude (RapidJSON rejects exponents past the double range, e.g. 1e400:
+// a caller's later RapidJSON parse reports those). It does not check UTF-8
 // (decrypted payloads are produced as valid UTF-8 by our own converter), and
 // nesting depth is limited only by memory (no recursion).
 #pragma once

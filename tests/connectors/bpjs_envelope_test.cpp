@@ -369,3 +369,39 @@ TEST(BpjsEnvelope, WrittenEnvelopesParseBack) {
                                                                   : bpjs::MetaKey::metaData);
   }
 }
+
+TEST(BpjsEnvelope, EscapesInKeysAndMetadataAreDecoded) {
+  const std::string body =
+      "{\"met\\u0061Data\":{\"code\":\"2\\u0030\\u0030\",\"message\":\"Data \\\"x\\\" \\u00d1 \\ud83d\\ude00 a\\/b\\n\"},"
+      "\"response\":null}";
+  auto env = bpjs::parse_envelope(body, 200);
+  ASSERT_TRUE(env) << env.error().reason;
+  EXPECT_EQ(env->meta_key, bpjs::MetaKey::metaData);
+  EXPECT_EQ(env->code, "200");
+  EXPECT_EQ(env->message, "Data \"x\" \xC3\x91 \xF0\x9F\x98\x80 a/b\n");
+}
+
+TEST(BpjsEnvelope, OddMetadataValuesAndDuplicates) {
+  auto env = bpjs::parse_envelope(
+      "{\"metadata\":{\"code\":null,\"message\":false,\"code\":\"999\"},\"response\":1,\"response\":2,"
+      "\"metaData\":{\"code\":\"777\"}}",
+      200);
+  ASSERT_TRUE(env) << env.error().reason;
+  EXPECT_EQ(env->meta_key, bpjs::MetaKey::metadata);  // the first metadata object wins
+  EXPECT_EQ(env->code, "");                            // the first code (null) wins
+  EXPECT_FALSE(env->code_was_number);
+  EXPECT_EQ(env->message, "false");
+  EXPECT_EQ(env->response_json, "1");  // the first response wins
+}
+
+TEST(BpjsEnvelope, TrailingDataAndBrokenMembersAreNotJson) {
+  for (const char* body : {"{\"metaData\":{\"code\":\"200\"}} x", "{\"metaData\":{\"code\":\"200\"},}",
+                           "{\"metaData\":{\"code\":\"200\" \"message\":\"x\"}}",
+                           "{\"metaData\":{\"code\":\"200\"},\"response\":\"\\q\"}",
+                           "{\"metaData\":{\"code\":2OO}}", "{\"metaData\" {}}"}) {
+    auto r = bpjs::parse_envelope(body, 200);
+    ASSERT_FALSE(r) << body;
+    EXPECT_EQ(r.error().code, ErrorCode::not_json) << body;
+    EXPECT_NE(r.error().reason.find("offset"), std::string::npos) << r.error().reason;
+  }
+}

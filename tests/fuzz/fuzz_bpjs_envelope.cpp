@@ -7,6 +7,9 @@
 #include <sstream>
 #include <string_view>
 
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
 #include "connectors/bpjs/cli.hpp"
 #include "connectors/bpjs/envelope.hpp"
 
@@ -22,6 +25,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (decoded && decoded->encrypted) {
     // Whatever decrypted must be valid JSON text.
     if (bpjs::json_syntax_error(decoded->response_json)) __builtin_trap();
+  }
+
+  // Our JSON syntax check agrees with RapidJSON (numbers as text, so only the
+  // grammar counts; NUL bytes we reject, RapidJSON stops at them).
+  if (body.find('\0') == std::string_view::npos) {
+    rapidjson::MemoryStream stream(body.data(), body.size());
+    rapidjson::BaseReaderHandler<> sink;
+    rapidjson::Reader reader;
+    const rapidjson::ParseResult rapid =
+        reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag>(stream, sink);
+    // RapidJSON stops at exponents beyond the double range even when it keeps
+    // numbers as text (the grammar has no such limit, we accept them), so it
+    // has no verdict on the rest of such a document: compare the others.
+    if (rapid.Code() != rapidjson::kParseErrorNumberTooBig) {
+      const bool rapid_ok = !rapid.IsError();
+      const bool ours_ok = !bpjs::json_syntax_error(body).has_value();
+      if (rapid_ok != ours_ok) __builtin_trap();
+      // An envelope we accept is JSON by RapidJSON's account too.
+      if (bpjs::parse_envelope(body, 200) && !rapid_ok) __builtin_trap();
+    }
   }
 
   // The same bytes as a bare `response` string.
