@@ -18,6 +18,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/asio/ssl.hpp>
 
 #include "tests/adapter/process.hpp"
 
@@ -42,7 +44,7 @@ std::string read_file(const std::filesystem::path& p) {
 
 // A config like the demo one, with its own store and any extra [limits] lines.
 std::filesystem::path write_config(const std::filesystem::path& dir, const std::string& limits_extra,
-                                   const std::string& listen = "127.0.0.1:0") {
+                                   const std::string& listen = "127.0.0.1:0", const std::string& server_extra = "") {
   std::string demo = read_file(std::filesystem::path(SIMPUL_SOURCE_DIR) / "config/demo.toml");
   demo = std::regex_replace(demo, std::regex("url = \"sqlite:[^\"]*\""), "url = \"sqlite:" + (dir / "t.db").string() + "\"");
   demo = std::regex_replace(demo, std::regex("listen = \"[^\"]*\""), "listen = \"" + listen + "\"");
@@ -55,6 +57,8 @@ std::filesystem::path write_config(const std::filesystem::path& dir, const std::
     if (std::regex_search(demo, existing)) demo = std::regex_replace(demo, existing, "\n" + line);
     else demo = std::regex_replace(demo, std::regex("\\[limits\\]\n"), "[limits]\n" + line + "\n");
   }
+  if (!server_extra.empty())
+    demo = std::regex_replace(demo, std::regex("\\[server\\]\n"), "[server]\n" + server_extra + "\n");
   auto path = dir / "simpul.toml";
   std::ofstream(path) << demo;
   return path;
@@ -96,16 +100,20 @@ Reply call(std::uint16_t port, bhttp::verb method, const std::string& target, co
 
 class ServeTest : public ::testing::Test {
  protected:
-  void start(const std::string& limits_extra = "") {
-    dir_ = std::filesystem::temp_directory_path() / ("simpul-serve-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    auto cfg = write_config(dir_, limits_extra);
+  void start(const std::string& limits_extra = "", const std::string& server_extra = "") {
+    prepare_dir();
+    auto cfg = write_config(dir_, limits_extra, "127.0.0.1:0", server_extra);
     server_.emplace(std::vector<std::string>{std::string(SIMPUL_BINARY_DIR) + "/simpul", "serve", "--config", cfg.string()},
                     dir_ / "stderr.log");
     port_ = server_->wait_for_port();
     ASSERT_NE(port_, 0) << "server did not start; stderr:\n" << read_file(dir_ / "stderr.log");
+  }
+  void prepare_dir() {
+    if (!dir_.empty()) return;
+    dir_ = std::filesystem::temp_directory_path() / ("simpul-serve-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
   }
   void TearDown() override {
     if (server_) {
@@ -330,6 +338,94 @@ TEST_F(ServeTest, SigtermStopsCleanlyAndLogsAreJsonLinesWithoutSecrets) {
   EXPECT_NE(log.find("\"tenant\":\"rs-demo\""), std::string::npos);
   EXPECT_EQ(log.find(kKey), std::string::npos);
   EXPECT_NE(log.find("\"msg\":\"stopped\""), std::string::npos);
+}
+
+TEST_F(ServeTest, PipelinedRequestsAreAnsweredInOrder) {
+  start();
+  asio::io_context ioc;
+  beast::tcp_stream s(ioc);
+  s.expires_after(std::chrono::seconds(10));
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  const std::string three =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kKey + "\r\n\r\n";
+  asio::write(s, asio::buffer(three));
+  beast::flat_buffer buf;
+  std::vector<unsigned> statuses;
+  for (int i = 0; i < 3; ++i) {
+    bhttp::response<bhttp::string_body> res;
+    bhttp::read(s, buf, res);
+    statuses.push_back(res.result_int());
+  }
+  EXPECT_EQ(statuses, (std::vector<unsigned>{200, 401, 200}));
+}
+
+TEST_F(ServeTest, InFlightRequestFinishesAcrossSigterm) {
+  start();
+  asio::io_context ioc;
+  beast::tcp_stream s(ioc);
+  s.expires_after(std::chrono::seconds(30));
+  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  const std::string body = R"({"resourceType":"Patient","id":"in-flight"})";
+  const std::string head = "POST /fhir/Patient/$validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kKey +
+                           "\r\nContent-Type: application/fhir+json\r\nContent-Length: " + std::to_string(body.size()) +
+                           "\r\n\r\n";
+  asio::write(s, asio::buffer(head + body.substr(0, 10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server is now reading this request
+  server_->signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  asio::write(s, asio::buffer(body.substr(10)));
+  beast::flat_buffer buf;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(s, buf, res);
+  EXPECT_EQ(res.result_int(), 200u) << res.body();
+  EXPECT_FALSE(res.keep_alive()) << "a draining server closes after the response";
+  auto code = server_->wait_exit(std::chrono::seconds(20));
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0);
+  server_.reset();
+}
+
+TEST_F(ServeTest, ServesHttpsWhenACertificateIsConfigured) {
+  prepare_dir();
+  const auto cert = dir_ / "cert.pem", key = dir_ / "key.pem";
+  auto gen = simpul::testing::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                                   "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                                   key.string(), "-out", cert.string()});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  start("", "tls_cert = \"" + cert.string() + "\"\ntls_key = \"" + key.string() + "\"");
+
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.load_verify_file(cert.string());
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> tls(ioc, ctx);
+  beast::get_lowest_layer(tls).expires_after(std::chrono::seconds(10));
+  beast::get_lowest_layer(tls).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  tls.set_verify_callback(asio::ssl::host_name_verification("127.0.0.1"));
+  tls.handshake(asio::ssl::stream_base::client);
+  bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/fhir/metadata", 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  req.set(bhttp::field::authorization, "Bearer " + kKey);
+  bhttp::write(tls, req);
+  beast::flat_buffer buf;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(tls, buf, res);
+  EXPECT_EQ(res.result_int(), 200u);
+  EXPECT_NE(res.body().find("CapabilityStatement"), std::string::npos);
+
+  // Plain HTTP on the TLS port gets no HTTP answer.
+  beast::tcp_stream plain(ioc);
+  plain.expires_after(std::chrono::seconds(10));
+  plain.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  bhttp::request<bhttp::string_body> preq{bhttp::verb::get, "/healthz", 11};
+  bhttp::write(plain, preq);
+  bhttp::response<bhttp::string_body> pres;
+  beast::flat_buffer pbuf;
+  boost::system::error_code ec;
+  bhttp::read(plain, pbuf, pres, ec);
+  EXPECT_TRUE(ec) << "expected no HTTP response on the TLS port";
 }
 
 TEST(ServeCli, DemoKeysRefusedOffLoopbackAndBadFlags) {

@@ -50,14 +50,15 @@ struct Grants {
 };
 
 TEST(KeyedLimiter, CapsConcurrencyPerKeyAndServesWaitersInOrder) {
+  // Declared before the io threads so that late completions never outlive them.
+  Grants g;
+  Grants other;
   ClientIo cio;
   KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 2});
-  Grants g;
   for (int i = 0; i < 5; ++i) lim.acquire("cons-1", g.handler(i));
   EXPECT_EQ(lim.active("cons-1"), 2u);
   EXPECT_EQ(lim.waiting("cons-1"), 3u);
   // Another key is independent.
-  Grants other;
   lim.acquire("cons-2", other.handler(100));
   ASSERT_TRUE(wait_until([&] { return other.size() == 1; }));
   ASSERT_TRUE(wait_until([&] { return g.size() == 2; }));
@@ -78,9 +79,10 @@ TEST(KeyedLimiter, CapsConcurrencyPerKeyAndServesWaitersInOrder) {
 }
 
 TEST(KeyedLimiter, PermitReleasesOnDestruction) {
+  // Declared before the io threads so that late completions never outlive them.
+  Slot<Permit> first;
   ClientIo cio;
   KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 1});
-  Slot<Permit> first;
   lim.acquire("k", [&](Permit p) { first.set(std::move(p)); });
   auto p = first.wait();
   ASSERT_TRUE(p.has_value() && p->ok());
@@ -90,9 +92,10 @@ TEST(KeyedLimiter, PermitReleasesOnDestruction) {
 }
 
 TEST(KeyedLimiter, RateLimitsWithATokenBucket) {
+  // Declared before the io threads so that late completions never outlive them.
+  Grants g;
   ClientIo cio;
   KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 0, .rate_per_second = 20, .burst = 1});
-  Grants g;
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 5; ++i) lim.acquire("k", g.handler(i));
   EXPECT_EQ(lim.active("k"), 1u);  // one token in the bucket, the rest must wait for refills
@@ -103,10 +106,11 @@ TEST(KeyedLimiter, RateLimitsWithATokenBucket) {
 }
 
 TEST(KeyedLimiter, PerKeyLimitsOverrideTheDefaults) {
+  // Declared before the io threads so that late completions never outlive them.
+  Grants g;
   ClientIo cio;
   KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 1});
   lim.set_limits("big", LimitOptions{.max_concurrent = 3});
-  Grants g;
   for (int i = 0; i < 4; ++i) lim.acquire("big", g.handler(i));
   EXPECT_EQ(lim.active("big"), 3u);
   EXPECT_EQ(lim.waiting("big"), 1u);
@@ -119,10 +123,11 @@ TEST(KeyedLimiter, PerKeyLimitsOverrideTheDefaults) {
 }
 
 TEST(KeyedLimiter, TooManyWaitersFailFast) {
-  ClientIo cio;
-  KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 1, .max_waiters = 1});
+  // Declared before the io threads so that late completions never outlive them.
   Grants g;
   Slot<Permit> third;
+  ClientIo cio;
+  KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 1, .max_waiters = 1});
   lim.acquire("k", g.handler(0));
   lim.acquire("k", g.handler(1));
   lim.acquire("k", [&](Permit p) { third.set(std::move(p)); });
@@ -134,12 +139,13 @@ TEST(KeyedLimiter, TooManyWaitersFailFast) {
 }
 
 TEST(KeyedLimiter, CancellingAWaiterCompletesItWithCancelled) {
+  // Declared before the io threads so that late completions never outlive them.
+  Grants g;
+  Slot<Permit> waiting;
   ClientIo cio;
   KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 1});
-  Grants g;
   lim.acquire("k", g.handler(0));
   asio::cancellation_signal sig;
-  Slot<Permit> waiting;
   lim.acquire("k", asio::bind_cancellation_slot(sig.slot(), [&](Permit p) { waiting.set(std::move(p)); }));
   EXPECT_EQ(lim.waiting("k"), 1u);
   sig.emit(asio::cancellation_type::terminal);
@@ -154,9 +160,10 @@ TEST(KeyedLimiter, CancellingAWaiterCompletesItWithCancelled) {
 }
 
 TEST(KeyedLimiter, ShutdownCompletesWaitersAndLaterReleasesAreHarmless) {
-  ClientIo cio;
+  // Declared before the io threads so that late completions never outlive them.
   Grants g;
   Slot<Permit> waiting;
+  ClientIo cio;
   {
     KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 1, .rate_per_second = 1000});
     lim.acquire("k", g.handler(0));
