@@ -10,7 +10,7 @@ latency=${2:-200}
 threads=${3:-2}
 build=${SIMPUL_BUILD:-build}
 if [ ! -x "$build/simpul" ] || [ ! -x "$build/bench/bpjs_concurrency_bench" ]; then
-  cmake -S . -B "$build" >/dev/null
+  cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSIMPUL_BENCH=ON >/dev/null
   cmake --build "$build" --target simpul bpjs_concurrency_bench -j2
 fi
 # One socket per call on each side (the simulator runs in its own process).
