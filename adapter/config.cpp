@@ -6,36 +6,33 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 
 #include <toml++/toml.h>
 
+#include "adapter/enum_names.hpp"
+#include "adapter/toml_reader.hpp"
+
 namespace simpul::adapter {
 
+namespace {
+
+constexpr std::string_view kTenantKindNames[] = {"rumah_sakit", "puskesmas", "registry"};
+static_assert(names_every(kTenantKindNames, TenantKind::registry));
+constexpr std::string_view kRoleNames[] = {"submitter", "eligibility", "admin", "auditor", "registry_submitter"};
+static_assert(names_every(kRoleNames, Role::registry_submitter));
+
+}  // namespace
+
 std::string_view to_string(TenantKind k) {
-  switch (k) {
-    case TenantKind::rumah_sakit: return "rumah_sakit";
-    case TenantKind::puskesmas: return "puskesmas";
-    case TenantKind::registry: return "registry";
-  }
-  return "?";
+  return name_of(kTenantKindNames, k, "?");
 }
 
 std::string_view to_string(Role r) {
-  switch (r) {
-    case Role::submitter: return "submitter";
-    case Role::eligibility: return "eligibility";
-    case Role::admin: return "admin";
-    case Role::auditor: return "auditor";
-    case Role::registry_submitter: return "registry_submitter";
-  }
-  return "?";
+  return name_of(kRoleNames, r, "?");
 }
 
 std::optional<Role> parse_role(std::string_view s) {
-  for (Role r : {Role::submitter, Role::eligibility, Role::admin, Role::auditor, Role::registry_submitter})
-    if (to_string(r) == s) return r;
-  return std::nullopt;
+  return value_of<Role>(kRoleNames, s);
 }
 
 bool ApiClient::has(Role r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
@@ -46,6 +43,19 @@ const Tenant* Config::tenant(std::string_view id) const {
   return nullptr;
 }
 
+bool parse_host_port(const std::string& text, std::string& host, std::uint16_t& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= text.size()) return false;
+  char* end = nullptr;
+  const long p = std::strtol(text.c_str() + colon + 1, &end, 10);
+  if (*end || p < 0 || p > 65535) return false;
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") host = "127.0.0.1";
+  port = static_cast<std::uint16_t>(p);
+  return true;
+}
+
 bool is_loopback_address(std::string_view a) {
   if (a == "localhost" || a == "::1" || a == "[::1]") return true;
   return a.rfind("127.", 0) == 0;
@@ -53,90 +63,17 @@ bool is_loopback_address(std::string_view a) {
 
 namespace {
 
-// Walks the parsed document, collecting every problem with its line, and
-// reporting keys it does not know (typos are the commonest config bug).
-class Reader {
+// Every problem of a file goes into one report; unknown keys point at the documentation.
+class Reader : public TomlReader {
  public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
-
-  void problem(const toml::node* at, std::string_view key, std::string_view what) {
-    std::ostringstream s;
-    s << path_;
-    if (at && at->source().begin.line) s << ':' << at->source().begin.line;
-    s << ": " << key << ": " << what;
-    problems_.push_back(s.str());
-  }
-
-  // Marks which keys of `table` are understood; everything else is reported.
-  void known_keys(const toml::table& table, std::string_view where, std::initializer_list<std::string_view> keys) {
-    for (const auto& [k, v] : table) {
-      if (std::find(keys.begin(), keys.end(), k.str()) == keys.end()) {
-        problem(&v, join(where, k.str()), "unknown key (check the spelling; see docs/configuration.md)");
-      }
-    }
-  }
-
-  static std::string join(std::string_view where, std::string_view key) {
-    return where.empty() ? std::string(key) : std::string(where) + "." + std::string(key);
-  }
-
-  void read_string(const toml::table& t, std::string_view where, std::string_view key, std::string& out,
-                   bool required = false) {
-    const toml::node* n = t.get(key);
-    if (!n) {
-      if (required) problem(&t, join(where, key), "is required");
-      return;
-    }
-    if (auto v = n->value<std::string>()) out = *v;
-    else problem(n, join(where, key), "must be a string");
-  }
-
-  template <class Int>
-  void read_int(const toml::table& t, std::string_view where, std::string_view key, Int& out, std::int64_t min,
-                std::int64_t max) {
-    const toml::node* n = t.get(key);
-    if (!n) return;
-    auto v = n->value<std::int64_t>();
-    if (!v || !n->is_integer()) return problem(n, join(where, key), "must be an integer");
-    if (*v < min || *v > max)
-      return problem(n, join(where, key),
-                     "must be between " + std::to_string(min) + " and " + std::to_string(max) + ", got " +
-                         std::to_string(*v));
-    out = static_cast<Int>(*v);
-  }
+  explicit Reader(std::string path)
+      : TomlReader(std::move(path), "unknown key (check the spelling; see docs/configuration.md)") {}
 
   void read_ms(const toml::table& t, std::string_view where, std::string_view key, std::chrono::milliseconds& out) {
     std::int64_t ms = out.count();
     read_int(t, where, key, ms, 1, 24LL * 3600 * 1000);
     out = std::chrono::milliseconds(ms);
   }
-
-  void read_double(const toml::table& t, std::string_view where, std::string_view key, double& out, double min,
-                   double max) {
-    const toml::node* n = t.get(key);
-    if (!n) return;
-    auto v = n->value<double>();
-    if (!v || !(n->is_floating_point() || n->is_integer())) return problem(n, join(where, key), "must be a number");
-    if (*v < min || *v > max)
-      return problem(n, join(where, key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    out = *v;
-  }
-
-  const toml::table* table(const toml::table& t, std::string_view where, std::string_view key) {
-    const toml::node* n = t.get(key);
-    if (!n) return nullptr;
-    if (!n->is_table()) {
-      problem(n, join(where, key), "must be a table");
-      return nullptr;
-    }
-    return n->as_table();
-  }
-
-  const std::vector<std::string>& problems() const { return problems_; }
-
- private:
-  std::string path_;
-  std::vector<std::string> problems_;
 };
 
 bool is_hex64(std::string_view s) {
@@ -161,67 +98,91 @@ std::string resolve_path(const std::string& base_dir, const std::string& p) {
   return (std::filesystem::path(base_dir) / p).lexically_normal().string();
 }
 
-void read_clients(Reader& r, const toml::node* node, std::string_view where, Tenant& tenant, std::set<std::string>& hashes) {
-  const toml::array* arr = node->as_array();
-  if (!arr) return r.problem(node, where, "must be an array of tables ([[tenants.clients]])");
-  for (std::size_t i = 0; i < arr->size(); ++i) {
-    const std::string w = std::string(where) + "[" + std::to_string(i) + "]";
-    const toml::table* t = (*arr)[i].as_table();
-    if (!t) {
-      r.problem(&(*arr)[i], w, "must be a table");
-      continue;
-    }
-    r.known_keys(*t, w, {"name", "key_sha256", "roles", "rate_per_second", "rate_burst"});
-    ApiClient c;
-    c.line = static_cast<int>(t->source().begin.line);
-    r.read_string(*t, w, "name", c.name, true);
-    r.read_string(*t, w, "key_sha256", c.key_sha256, true);
-    if (!c.key_sha256.empty() && !is_hex64(c.key_sha256))
-      r.problem(t->get("key_sha256"), w + ".key_sha256",
-                "must be the SHA-256 of the key as 64 lowercase hex digits (printf %s KEY | sha256sum)");
-    else if (!c.key_sha256.empty() && !hashes.insert(c.key_sha256).second)
-      r.problem(t->get("key_sha256"), w + ".key_sha256", "the same key is configured twice");
-    if (const toml::node* roles = t->get("roles")) {
-      const toml::array* ra = roles->as_array();
-      if (!ra || ra->empty()) {
-        r.problem(roles, w + ".roles", "must be a non-empty array of role names");
-      } else {
-        for (const auto& rn : *ra) {
-          auto s = rn.value<std::string>();
-          auto role = s ? parse_role(*s) : std::nullopt;
-          if (!role)
-            r.problem(&rn, w + ".roles",
-                      "unknown role '" + (s ? *s : std::string("?")) +
-                          "' (one of submitter, eligibility, admin, auditor, registry_submitter)");
-          else
-            c.roles.push_back(*role);
-        }
-      }
+void read_client(Reader& r, const toml::table& t, const std::string& w, Tenant& tenant, std::set<std::string>& hashes) {
+  r.known_keys(t, w, {"name", "key_sha256", "roles", "rate_per_second", "rate_burst"});
+  ApiClient c;
+  c.line = static_cast<int>(t.source().begin.line);
+  r.read_string(t, w, "name", c.name, true);
+  r.read_string(t, w, "key_sha256", c.key_sha256, true);
+  if (!c.key_sha256.empty() && !is_hex64(c.key_sha256))
+    r.problem(t.get("key_sha256"), w + ".key_sha256",
+              "must be the SHA-256 of the key as 64 lowercase hex digits (printf %s KEY | sha256sum)");
+  else if (!c.key_sha256.empty() && !hashes.insert(c.key_sha256).second)
+    r.problem(t.get("key_sha256"), w + ".key_sha256", "the same key is configured twice");
+  if (const toml::node* roles = t.get("roles")) {
+    const toml::array* ra = roles->as_array();
+    if (!ra || ra->empty()) {
+      r.problem(roles, w + ".roles", "must be a non-empty array of role names");
     } else {
-      r.problem(t, w + ".roles", "is required");
+      for (const auto& rn : *ra) {
+        auto s = rn.value<std::string>();
+        auto role = s ? parse_role(*s) : std::nullopt;
+        if (!role)
+          r.problem(&rn, w + ".roles",
+                    "unknown role '" + (s ? *s : std::string("?")) +
+                        "' (one of submitter, eligibility, admin, auditor, registry_submitter)");
+        else
+          c.roles.push_back(*role);
+      }
     }
-    double rate = -1, burst = -1;
-    r.read_double(*t, w, "rate_per_second", rate, 0.001, 1e6);
-    r.read_double(*t, w, "rate_burst", burst, 1, 1e7);
-    if (rate > 0) c.rate_per_second = rate;
-    if (burst > 0) c.rate_burst = burst;
-    tenant.clients.push_back(std::move(c));
+  } else {
+    r.problem(&t, w + ".roles", "is required");
   }
+  double rate = -1, burst = -1;
+  r.read_double(t, w, "rate_per_second", rate, 0.001, 1e6);
+  r.read_double(t, w, "rate_burst", burst, 1, 1e7);
+  if (rate > 0) c.rate_per_second = rate;
+  if (burst > 0) c.rate_burst = burst;
+  tenant.clients.push_back(std::move(c));
+}
+
+void read_tenant(Reader& r, const toml::table& t, const std::string& w, Config& c, std::set<std::string>& key_hashes) {
+  r.known_keys(t, w,
+               {"id", "kind", "name", "bpjs_provider_code", "satusehat_organization_id", "credentials", "clients"});
+  Tenant tenant;
+  tenant.line = static_cast<int>(t.source().begin.line);
+  r.read_string(t, w, "id", tenant.id, true);
+  if (!tenant.id.empty() && !is_url_safe_id(tenant.id))
+    r.problem(t.get("id"), w + ".id", "must be 1-64 characters of letters, digits, '-', '_' or '.'");
+  for (const auto& other : c.tenants)
+    if (!tenant.id.empty() && other.id == tenant.id)
+      r.problem(t.get("id"), w + ".id", "duplicate tenant id '" + tenant.id + "'");
+  std::string kind;
+  r.read_string(t, w, "kind", kind, true);
+  if (auto k = value_of<TenantKind>(kTenantKindNames, kind))
+    tenant.kind = *k;
+  else if (!kind.empty())
+    r.problem(t.get("kind"), w + ".kind", "expected one of rumah_sakit, puskesmas, registry, got \"" + kind + "\"");
+  r.read_string(t, w, "name", tenant.name);
+  r.read_string(t, w, "bpjs_provider_code", tenant.bpjs_provider_code);
+  r.read_string(t, w, "satusehat_organization_id", tenant.satusehat_organization_id);
+  if (const toml::table* cred = r.table(t, w, "credentials")) {
+    for (const auto& [k, v] : *cred) {
+      const std::string kw = w + ".credentials." + std::string(k.str());
+      auto s = v.value<std::string>();
+      if (!s) {
+        r.problem(&v, kw, "must be a string reference such as \"env:NAME\"");
+      } else if (!is_secret_reference(*s)) {
+        // Do not echo the value: it may be the secret itself.
+        r.problem(&v, kw,
+                  "must be a reference (env:NAME, file:/path or secret:NAME); secrets are never written "
+                  "inline in the config file");
+      } else {
+        tenant.credentials[std::string(k.str())] = SecretRef{*s};
+      }
+    }
+  }
+  if (const toml::node* cl = t.get("clients")) {
+    r.each_table(*cl, w + ".clients", "must be an array of tables ([[tenants.clients]])",
+                 [&](const toml::table& ct, const std::string& cw) { read_client(r, ct, cw, tenant, key_hashes); });
+  }
+  c.tenants.push_back(std::move(tenant));
 }
 
 }  // namespace
 
 Config load_config(const std::string& path) {
-  toml::table doc;
-  try {
-    doc = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream s;
-    s << path << ':' << e.source().begin.line << ": " << e.description();
-    throw ConfigError(s.str());
-  } catch (const std::exception& e) {
-    throw ConfigError(path + ": " + e.what());
-  }
+  const toml::table doc = parse_toml_file<ConfigError>(path);
   Reader r(path);
   Config c;
   c.path = path;
@@ -233,20 +194,9 @@ Config load_config(const std::string& path) {
     r.known_keys(*s, "server", {"listen", "threads", "tls_cert", "tls_key"});
     std::string listen;
     r.read_string(*s, "server", "listen", listen);
-    if (!listen.empty()) {
-      const auto colon = listen.rfind(':');
-      std::string host = colon == std::string::npos ? "" : listen.substr(0, colon);
-      const std::string port = colon == std::string::npos ? "" : listen.substr(colon + 1);
-      if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-      char* end = nullptr;
-      const long p = port.empty() ? -1 : std::strtol(port.c_str(), &end, 10);
-      if (host.empty() || p < 0 || p > 65535 || (end && *end))
-        r.problem(s->get("listen"), "server.listen", "must be HOST:PORT, e.g. \"127.0.0.1:8080\", got \"" + listen + "\"");
-      else {
-        c.listen_address = host == "localhost" ? "127.0.0.1" : host;
-        c.listen_port = static_cast<std::uint16_t>(p);
-      }
-    }
+    if (!listen.empty() && !parse_host_port(listen, c.listen_address, c.listen_port))
+      r.problem(s->get("listen"), "server.listen",
+                "must be HOST:PORT, e.g. \"127.0.0.1:8080\", got \"" + listen + "\"");
     r.read_int(*s, "server", "threads", c.threads, 0, 256);
     r.read_string(*s, "server", "tls_cert", c.tls_cert_file);
     r.read_string(*s, "server", "tls_key", c.tls_key_file);
@@ -306,66 +256,11 @@ Config load_config(const std::string& path) {
 
   std::set<std::string> key_hashes;
   if (const toml::node* tn = doc.get("tenants")) {
-    const toml::array* arr = tn->as_array();
-    if (!arr) {
-      r.problem(tn, "tenants", "must be an array of tables ([[tenants]])");
-    } else {
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string w = "tenants[" + std::to_string(i) + "]";
-        const toml::table* t = (*arr)[i].as_table();
-        if (!t) {
-          r.problem(&(*arr)[i], w, "must be a table");
-          continue;
-        }
-        r.known_keys(*t, w,
-                     {"id", "kind", "name", "bpjs_provider_code", "satusehat_organization_id", "credentials", "clients"});
-        Tenant tenant;
-        tenant.line = static_cast<int>(t->source().begin.line);
-        r.read_string(*t, w, "id", tenant.id, true);
-        if (!tenant.id.empty() && !is_url_safe_id(tenant.id))
-          r.problem(t->get("id"), w + ".id", "must be 1-64 characters of letters, digits, '-', '_' or '.'");
-        for (const auto& other : c.tenants)
-          if (!tenant.id.empty() && other.id == tenant.id)
-            r.problem(t->get("id"), w + ".id", "duplicate tenant id '" + tenant.id + "'");
-        std::string kind;
-        r.read_string(*t, w, "kind", kind, true);
-        if (kind == "rumah_sakit") tenant.kind = TenantKind::rumah_sakit;
-        else if (kind == "puskesmas") tenant.kind = TenantKind::puskesmas;
-        else if (kind == "registry") tenant.kind = TenantKind::registry;
-        else if (!kind.empty())
-          r.problem(t->get("kind"), w + ".kind",
-                    "expected one of rumah_sakit, puskesmas, registry, got \"" + kind + "\"");
-        r.read_string(*t, w, "name", tenant.name);
-        r.read_string(*t, w, "bpjs_provider_code", tenant.bpjs_provider_code);
-        r.read_string(*t, w, "satusehat_organization_id", tenant.satusehat_organization_id);
-        if (const toml::table* cred = r.table(*t, w, "credentials")) {
-          for (const auto& [k, v] : *cred) {
-            const std::string kw = w + ".credentials." + std::string(k.str());
-            auto s = v.value<std::string>();
-            if (!s) {
-              r.problem(&v, kw, "must be a string reference such as \"env:NAME\"");
-            } else if (!is_secret_reference(*s)) {
-              // Do not echo the value: it may be the secret itself.
-              r.problem(&v, kw,
-                        "must be a reference (env:NAME, file:/path or secret:NAME); secrets are never written "
-                        "inline in the config file");
-            } else {
-              tenant.credentials[std::string(k.str())] = SecretRef{*s};
-            }
-          }
-        }
-        if (const toml::node* cl = t->get("clients")) read_clients(r, cl, w + ".clients", tenant, key_hashes);
-        c.tenants.push_back(std::move(tenant));
-      }
-    }
+    r.each_table(*tn, "tenants", "must be an array of tables ([[tenants]])",
+                 [&](const toml::table& t, const std::string& w) { read_tenant(r, t, w, c, key_hashes); });
   }
 
-  if (!r.problems().empty()) {
-    std::string all;
-    for (const auto& p : r.problems()) all += p + "\n";
-    all.pop_back();
-    throw ConfigError(all);
-  }
+  r.throw_problems<ConfigError>();
   return c;
 }
 

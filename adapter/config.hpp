@@ -99,6 +99,10 @@ Config load_config(const std::string& path);
 // Resolves a secret reference. Throws ConfigError naming the reference (never the value).
 std::string resolve_secret(const Config& config, const SecretRef& ref);
 
+// "HOST:PORT" (HOST may be "[v6]"; "localhost" becomes 127.0.0.1). On success sets both and
+// returns true; otherwise leaves them alone.
+bool parse_host_port(const std::string& text, std::string& host, std::uint16_t& port);
+
 // True when the address is loopback (127.0.0.0/8, ::1, localhost).
 bool is_loopback_address(std::string_view address);
 

@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -15,6 +14,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <toml++/toml.h>
 
+#include "adapter/config.hpp"
+#include "adapter/toml_reader.hpp"
 #include "connectors/observability/log.hpp"
 #include "connectors/sim/listener.hpp"
 
@@ -25,105 +26,62 @@ namespace obs = connectors::obs;
 namespace sim = connectors::sim;
 
 bool parse_listen(const std::string& text, SimListen& out) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 >= text.size()) return false;
-  char* end = nullptr;
-  const long port = std::strtol(text.c_str() + colon + 1, &end, 10);
-  if (!end || *end || port < 0 || port > 65535) return false;
-  out.address = text.substr(0, colon);
-  if (out.address == "localhost") out.address = "127.0.0.1";
-  if (out.address.size() > 2 && out.address.front() == '[' && out.address.back() == ']')
-    out.address = out.address.substr(1, out.address.size() - 2);
-  out.port = static_cast<std::uint16_t>(port);
-  return true;
+  return parse_host_port(text, out.address, out.port);
 }
 
 namespace {
 
-class Reader {
+class Reader : public TomlReader {
  public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
+  explicit Reader(std::string path) : TomlReader(std::move(path), "unknown key (see docs/simulators.md)") {}
 
-  void problem(const toml::node* at, const std::string& key, const std::string& what) {
-    std::ostringstream s;
-    s << path_;
-    if (at && at->source().begin.line) s << ':' << at->source().begin.line;
-    s << ": " << key << ": " << what;
-    problems_.push_back(s.str());
-  }
-  static std::string join(const std::string& where, std::string_view key) {
-    return where.empty() ? std::string(key) : where + "." + std::string(key);
-  }
-  void known(const toml::table& t, const std::string& where, std::initializer_list<std::string_view> keys) {
-    for (const auto& [k, v] : t)
-      if (std::find(keys.begin(), keys.end(), k.str()) == keys.end())
-        problem(&v, join(where, k.str()), "unknown key (see docs/simulators.md)");
-  }
   // Strings may be "env:NAME" to read a variable instead.
-  void str(const toml::table& t, const std::string& where, std::string_view key, std::string& out) {
+  void read_string(const toml::table& t, std::string_view where, std::string_view key, std::string& out) {
     const toml::node* n = t.get(key);
-    if (!n) return;
-    auto v = n->value<std::string>();
-    if (!v) return problem(n, join(where, key), "must be a string");
-    if (v->rfind("env:", 0) == 0) {
-      const char* e = std::getenv(v->c_str() + 4);
-      if (!e) return problem(n, join(where, key), "environment variable " + v->substr(4) + " is not set");
-      out = e;
-      return;
-    }
-    out = *v;
+    const auto v = n ? n->value<std::string>() : std::nullopt;
+    if (!v || v->rfind("env:", 0) != 0) return TomlReader::read_string(t, where, key, out);
+    const char* e = std::getenv(v->c_str() + 4);
+    if (!e) return problem(n, join(where, key), "environment variable " + v->substr(4) + " is not set");
+    out = e;
   }
-  template <class Int>
-  void integer(const toml::table& t, const std::string& where, std::string_view key, Int& out, std::int64_t min,
-               std::int64_t max) {
-    const toml::node* n = t.get(key);
-    if (!n) return;
-    auto v = n->value<std::int64_t>();
-    if (!v || !n->is_integer()) return problem(n, join(where, key), "must be an integer");
-    if (*v < min || *v > max)
-      return problem(n, join(where, key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    out = static_cast<Int>(*v);
-  }
-  void number(const toml::table& t, const std::string& where, std::string_view key, double& out, double min,
-              double max) {
-    const toml::node* n = t.get(key);
-    if (!n) return;
-    auto v = n->value<double>();
-    if (!v || !(n->is_floating_point() || n->is_integer())) return problem(n, join(where, key), "must be a number");
-    if (!(*v >= min && *v <= max))
-      return problem(n, join(where, key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
-    out = *v;
-  }
-  void boolean(const toml::table& t, const std::string& where, std::string_view key, bool& out) {
-    const toml::node* n = t.get(key);
-    if (!n) return;
-    auto v = n->value<bool>();
-    if (!v) return problem(n, join(where, key), "must be true or false");
-    out = *v;
-  }
-  const toml::table* table(const toml::table& t, const std::string& where, std::string_view key) {
-    const toml::node* n = t.get(key);
-    if (!n) return nullptr;
-    if (!n->is_table()) {
-      problem(n, join(where, key), "must be a table");
-      return nullptr;
-    }
-    return n->as_table();
-  }
-  const std::vector<std::string>& problems() const { return problems_; }
-
- private:
-  std::string path_;
-  std::vector<std::string> problems_;
 };
 
+void read_fault_rule(Reader& r, const toml::table& t, const std::string& w, sim::FaultConfig& f) {
+  r.known_keys(t, w,
+               {"kind", "method", "path", "count", "probability", "latency_ms", "jitter_ms", "hold_ms", "http_status",
+                "code", "message"});
+  sim::FaultRule rule;
+  std::string rk;
+  r.read_string(t, w, "kind", rk);
+  auto k = sim::parse_fault_kind(rk);
+  if (!k)
+    return r.problem(&t, w + ".kind",
+                     "must be one of latency, http_500, html_404, timeout, metadata_error, garbled, drop_after_commit");
+  rule.kind = *k;
+  r.read_string(t, w, "method", rule.method);
+  r.read_string(t, w, "path", rule.path);
+  if (t.get("count")) {
+    std::uint64_t c = 0;
+    r.read_int(t, w, "count", c, 0, INT64_MAX);
+    rule.count = c;
+  }
+  r.read_double(t, w, "probability", rule.probability, 0.0, 1.0);
+  r.read_int(t, w, "latency_ms", rule.latency_ms, 0, 3'600'000);
+  r.read_int(t, w, "jitter_ms", rule.jitter_ms, 0, 3'600'000);
+  r.read_int(t, w, "hold_ms", rule.hold_ms, 0, 3'600'000);
+  r.read_int(t, w, "http_status", rule.http_status, 100, 599);
+  r.read_string(t, w, "code", rule.code);
+  r.read_string(t, w, "message", rule.message);
+  f.rules.push_back(std::move(rule));
+}
+
 void read_faults(Reader& r, const toml::table& t, const std::string& where, sim::FaultConfig& f) {
-  r.known(t, where, {"latency_ms", "jitter_ms", "error_rate", "error_kind", "seed", "rules"});
-  r.integer(t, where, "latency_ms", f.latency_ms, 0, 3'600'000);
-  r.integer(t, where, "jitter_ms", f.jitter_ms, 0, 3'600'000);
-  r.number(t, where, "error_rate", f.error_rate, 0.0, 1.0);
+  r.known_keys(t, where, {"latency_ms", "jitter_ms", "error_rate", "error_kind", "seed", "rules"});
+  r.read_int(t, where, "latency_ms", f.latency_ms, 0, 3'600'000);
+  r.read_int(t, where, "jitter_ms", f.jitter_ms, 0, 3'600'000);
+  r.read_double(t, where, "error_rate", f.error_rate, 0.0, 1.0);
   std::string kind;
-  r.str(t, where, "error_kind", kind);
+  r.read_string(t, where, "error_kind", kind);
   if (!kind.empty()) {
     auto k = sim::parse_fault_kind(kind);
     if (!k || *k == sim::FaultKind::latency || *k == sim::FaultKind::garbled ||
@@ -133,95 +91,53 @@ void read_faults(Reader& r, const toml::table& t, const std::string& where, sim:
     else
       f.error_kind = *k;
   }
-  r.integer(t, where, "seed", f.seed, 0, INT64_MAX);
+  r.read_int(t, where, "seed", f.seed, 0, INT64_MAX);
   if (const toml::node* n = t.get("rules")) {
-    const toml::array* arr = n->as_array();
-    if (!arr) return r.problem(n, Reader::join(where, "rules"), "must be an array of tables ([[...rules]])");
-    for (std::size_t i = 0; i < arr->size(); ++i) {
-      const std::string w = Reader::join(where, "rules") + "[" + std::to_string(i) + "]";
-      const toml::table* rt = (*arr)[i].as_table();
-      if (!rt) {
-        r.problem(&(*arr)[i], w, "must be a table");
-        continue;
-      }
-      r.known(*rt, w,
-              {"kind", "method", "path", "count", "probability", "latency_ms", "jitter_ms", "hold_ms", "http_status",
-               "code", "message"});
-      sim::FaultRule rule;
-      std::string rk;
-      r.str(*rt, w, "kind", rk);
-      auto k = sim::parse_fault_kind(rk);
-      if (!k) {
-        r.problem(rt, w + ".kind",
-                  "must be one of latency, http_500, html_404, timeout, metadata_error, garbled, drop_after_commit");
-        continue;
-      }
-      rule.kind = *k;
-      r.str(*rt, w, "method", rule.method);
-      r.str(*rt, w, "path", rule.path);
-      if (rt->get("count")) {
-        std::uint64_t c = 0;
-        r.integer(*rt, w, "count", c, 0, INT64_MAX);
-        rule.count = c;
-      }
-      r.number(*rt, w, "probability", rule.probability, 0.0, 1.0);
-      r.integer(*rt, w, "latency_ms", rule.latency_ms, 0, 3'600'000);
-      r.integer(*rt, w, "jitter_ms", rule.jitter_ms, 0, 3'600'000);
-      r.integer(*rt, w, "hold_ms", rule.hold_ms, 0, 3'600'000);
-      r.integer(*rt, w, "http_status", rule.http_status, 100, 599);
-      r.str(*rt, w, "code", rule.code);
-      r.str(*rt, w, "message", rule.message);
-      f.rules.push_back(std::move(rule));
-    }
+    r.each_table(*n, Reader::join(where, "rules"), "must be an array of tables ([[...rules]])",
+                 [&](const toml::table& rt, const std::string& w) { read_fault_rule(r, rt, w, f); });
   }
+}
+
+sim::BpjsConsumer read_consumer(Reader& r, const toml::table& t, const std::string& w) {
+  r.known_keys(t, w,
+               {"cons_id", "secret", "user_key", "user_key_vclaim", "user_key_pcare", "user_key_antrean",
+                "pcare_username", "pcare_password", "pcare_app_code"});
+  sim::BpjsConsumer cons;
+  std::string all_keys;
+  r.read_string(t, w, "cons_id", cons.cons_id);
+  r.read_string(t, w, "secret", cons.secret);
+  r.read_string(t, w, "user_key", all_keys);
+  if (!all_keys.empty()) cons.user_key_vclaim = cons.user_key_pcare = cons.user_key_antrean = all_keys;
+  r.read_string(t, w, "user_key_vclaim", cons.user_key_vclaim);
+  r.read_string(t, w, "user_key_pcare", cons.user_key_pcare);
+  r.read_string(t, w, "user_key_antrean", cons.user_key_antrean);
+  r.read_string(t, w, "pcare_username", cons.pcare_username);
+  r.read_string(t, w, "pcare_password", cons.pcare_password);
+  r.read_string(t, w, "pcare_app_code", cons.pcare_app_code);
+  if (cons.cons_id.empty() || cons.secret.empty()) r.problem(&t, w, "cons_id and secret must not be empty");
+  return cons;
 }
 
 void read_bpjs(Reader& r, const toml::table& t, SimConfig& c) {
   const std::string where = "bpjs";
-  r.known(t, where,
-          {"enabled", "listen", "timestamp_skew_seconds", "auth_failure_status", "pcare_not_found_status",
-           "pcare_encrypt_errors", "consumers", "faults"});
-  r.boolean(t, where, "enabled", c.bpjs_enabled);
+  r.known_keys(t, where,
+               {"enabled", "listen", "timestamp_skew_seconds", "auth_failure_status", "pcare_not_found_status",
+                "pcare_encrypt_errors", "consumers", "faults"});
+  r.read_bool(t, where, "enabled", c.bpjs_enabled);
   std::string listen;
-  r.str(t, where, "listen", listen);
+  r.read_string(t, where, "listen", listen);
   if (!listen.empty() && !parse_listen(listen, c.bpjs_listen))
     r.problem(t.get("listen"), "bpjs.listen", "must be HOST:PORT, got '" + listen + "'");
-  r.integer(t, where, "timestamp_skew_seconds", c.bpjs.timestamp_skew_seconds, 0, 7LL * 24 * 3600);
-  r.integer(t, where, "auth_failure_status", c.bpjs.auth_failure_status, 200, 599);
-  r.integer(t, where, "pcare_not_found_status", c.bpjs.pcare_not_found_status, 200, 599);
-  r.boolean(t, where, "pcare_encrypt_errors", c.bpjs.pcare_encrypt_errors);
+  r.read_int(t, where, "timestamp_skew_seconds", c.bpjs.timestamp_skew_seconds, 0, 7LL * 24 * 3600);
+  r.read_int(t, where, "auth_failure_status", c.bpjs.auth_failure_status, 200, 599);
+  r.read_int(t, where, "pcare_not_found_status", c.bpjs.pcare_not_found_status, 200, 599);
+  r.read_bool(t, where, "pcare_encrypt_errors", c.bpjs.pcare_encrypt_errors);
   if (const toml::node* n = t.get("consumers")) {
-    const toml::array* arr = n->as_array();
-    if (!arr || arr->empty()) {
-      r.problem(n, "bpjs.consumers", "must be a non-empty array of tables ([[bpjs.consumers]])");
-    } else {
-      c.bpjs.consumers.clear();
-      for (std::size_t i = 0; i < arr->size(); ++i) {
-        const std::string w = "bpjs.consumers[" + std::to_string(i) + "]";
-        const toml::table* ct = (*arr)[i].as_table();
-        if (!ct) {
-          r.problem(&(*arr)[i], w, "must be a table");
-          continue;
-        }
-        r.known(*ct, w,
-                {"cons_id", "secret", "user_key", "user_key_vclaim", "user_key_pcare", "user_key_antrean",
-                 "pcare_username", "pcare_password", "pcare_app_code"});
-        sim::BpjsConsumer cons;
-        std::string all_keys;
-        r.str(*ct, w, "cons_id", cons.cons_id);
-        r.str(*ct, w, "secret", cons.secret);
-        r.str(*ct, w, "user_key", all_keys);
-        if (!all_keys.empty()) cons.user_key_vclaim = cons.user_key_pcare = cons.user_key_antrean = all_keys;
-        r.str(*ct, w, "user_key_vclaim", cons.user_key_vclaim);
-        r.str(*ct, w, "user_key_pcare", cons.user_key_pcare);
-        r.str(*ct, w, "user_key_antrean", cons.user_key_antrean);
-        r.str(*ct, w, "pcare_username", cons.pcare_username);
-        r.str(*ct, w, "pcare_password", cons.pcare_password);
-        r.str(*ct, w, "pcare_app_code", cons.pcare_app_code);
-        if (cons.cons_id.empty() || cons.secret.empty()) r.problem(ct, w, "cons_id and secret must not be empty");
-        c.bpjs.consumers.push_back(std::move(cons));
-      }
-    }
+    c.bpjs.consumers.clear();  // the file's consumers replace the demo one
+    r.each_table(
+        *n, "bpjs.consumers", "must be a non-empty array of tables ([[bpjs.consumers]])",
+        [&](const toml::table& ct, const std::string& w) { c.bpjs.consumers.push_back(read_consumer(r, ct, w)); },
+        /*non_empty=*/true);
   }
   if (const toml::table* f = r.table(t, where, "faults")) read_faults(r, *f, "bpjs.faults", c.bpjs.faults);
 }
@@ -266,33 +182,20 @@ bool apply_fault_flags(const ParsedOptions& o, sim::FaultConfig& f, const std::s
 }  // namespace
 
 SimConfig load_sim_config(const std::string& path) {
-  toml::table doc;
-  try {
-    doc = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream s;
-    s << path;
-    if (e.source().begin.line) s << ':' << e.source().begin.line;
-    s << ": " << e.description();
-    throw SimConfigError(s.str());
-  }
+  const toml::table doc = parse_toml_file<SimConfigError>(path);
   SimConfig c;
   Reader r(path);
-  r.known(doc, "", {"sim", "bpjs"});
+  r.known_keys(doc, "", {"sim", "bpjs"});
   if (const toml::table* s = r.table(doc, "", "sim")) {
-    r.known(*s, "sim", {"threads", "log_level"});
-    r.integer(*s, "sim", "threads", c.threads, 0, 256);
-    r.str(*s, "sim", "log_level", c.log_level);
+    r.known_keys(*s, "sim", {"threads", "log_level"});
+    r.read_int(*s, "sim", "threads", c.threads, 0, 256);
+    r.read_string(*s, "sim", "log_level", c.log_level);
     obs::Level level;
     if (!obs::parse_level(c.log_level, level))
       r.problem(s->get("log_level"), "sim.log_level", "must be debug, info, warn or error");
   }
   if (const toml::table* b = r.table(doc, "", "bpjs")) read_bpjs(r, *b, c);
-  if (!r.problems().empty()) {
-    std::string all;
-    for (const auto& p : r.problems()) all += (all.empty() ? "" : "\n") + p;
-    throw SimConfigError(all);
-  }
+  r.throw_problems<SimConfigError>();
   return c;
 }
 

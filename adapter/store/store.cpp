@@ -6,26 +6,39 @@
 #include <future>
 #include <utility>
 
+#include "adapter/enum_names.hpp"
 #include "adapter/store/sqlite_store.hpp"
 
 namespace simpul::adapter::store {
 
 // ---------------------------------------------------------------- names
 
+namespace {
+
+constexpr std::string_view kStoreErrcNames[] = {"invalid_argument", "not_found",      "conflict", "unsupported",
+                                                "open_failed",      "schema_too_new", "busy",     "io",
+                                                "closed",           "internal"};
+static_assert(names_every(kStoreErrcNames, StoreErrc::internal));
+constexpr std::string_view kSynchronousModeNames[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
+static_assert(names_every(kSynchronousModeNames, SynchronousMode::extra));
+constexpr std::string_view kIdempotencyStateNames[] = {"in_progress", "completed"};
+static_assert(names_every(kIdempotencyStateNames, IdempotencyState::completed));
+constexpr std::string_view kOutboxStatusNames[] = {"pending", "in_flight", "retrying", "delivered",
+                                                   "dead",    "held",      "suspended"};
+static_assert(names_every(kOutboxStatusNames, OutboxStatus::suspended));
+constexpr std::string_view kAttemptOutcomeNames[] = {"delivered", "retry", "dead", "held", "lease_expired"};
+static_assert(names_every(kAttemptOutcomeNames, AttemptOutcome::lease_expired));
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
 std::string_view to_string(StoreErrc code) noexcept {
-  switch (code) {
-    case StoreErrc::invalid_argument: return "invalid_argument";
-    case StoreErrc::not_found: return "not_found";
-    case StoreErrc::conflict: return "conflict";
-    case StoreErrc::unsupported: return "unsupported";
-    case StoreErrc::open_failed: return "open_failed";
-    case StoreErrc::schema_too_new: return "schema_too_new";
-    case StoreErrc::busy: return "busy";
-    case StoreErrc::io: return "io";
-    case StoreErrc::closed: return "closed";
-    case StoreErrc::internal: return "internal";
-  }
-  return "unknown";
+  return name_of(kStoreErrcNames, code, "unknown");
 }
 
 StoreError::StoreError(StoreErrc code, const std::string& message) : std::runtime_error(message), code_(code) {}
@@ -34,89 +47,36 @@ bool StoreError::retryable() const noexcept {
   return code_ == StoreErrc::busy || code_ == StoreErrc::io || code_ == StoreErrc::closed;
 }
 
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
-template <class E, std::size_t N>
-std::optional<E> parse_enum(std::string_view text, const E (&values)[N]) {
-  for (E v : values) {
-    if (to_string(v) == text) return v;
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
 std::string_view to_string(SynchronousMode mode) noexcept {
-  switch (mode) {
-    case SynchronousMode::off: return "OFF";
-    case SynchronousMode::normal: return "NORMAL";
-    case SynchronousMode::full: return "FULL";
-    case SynchronousMode::extra: return "EXTRA";
-  }
-  return "FULL";
+  return name_of(kSynchronousModeNames, mode, "FULL");
 }
 
 std::optional<SynchronousMode> parse_synchronous_mode(std::string_view text) noexcept {
-  for (auto m : {SynchronousMode::off, SynchronousMode::normal, SynchronousMode::full, SynchronousMode::extra}) {
-    if (iequals(text, to_string(m))) return m;
-  }
-  return std::nullopt;
+  return value_of<SynchronousMode>(kSynchronousModeNames, text, iequals);
 }
 
 std::string_view to_string(IdempotencyState state) noexcept {
-  switch (state) {
-    case IdempotencyState::in_progress: return "in_progress";
-    case IdempotencyState::completed: return "completed";
-  }
-  return "in_progress";
+  return name_of(kIdempotencyStateNames, state, "in_progress");
 }
 
 std::optional<IdempotencyState> parse_idempotency_state(std::string_view text) noexcept {
-  static constexpr IdempotencyState all[] = {IdempotencyState::in_progress, IdempotencyState::completed};
-  return parse_enum(text, all);
+  return value_of<IdempotencyState>(kIdempotencyStateNames, text);
 }
 
 std::string_view to_string(OutboxStatus status) noexcept {
-  switch (status) {
-    case OutboxStatus::pending: return "pending";
-    case OutboxStatus::in_flight: return "in_flight";
-    case OutboxStatus::retrying: return "retrying";
-    case OutboxStatus::delivered: return "delivered";
-    case OutboxStatus::dead: return "dead";
-    case OutboxStatus::held: return "held";
-    case OutboxStatus::suspended: return "suspended";
-  }
-  return "pending";
+  return name_of(kOutboxStatusNames, status, "pending");
 }
 
 std::optional<OutboxStatus> parse_outbox_status(std::string_view text) noexcept {
-  static constexpr OutboxStatus all[] = {OutboxStatus::pending,   OutboxStatus::in_flight, OutboxStatus::retrying,
-                                         OutboxStatus::delivered, OutboxStatus::dead,      OutboxStatus::held,
-                                         OutboxStatus::suspended};
-  return parse_enum(text, all);
+  return value_of<OutboxStatus>(kOutboxStatusNames, text);
 }
 
 std::string_view to_string(AttemptOutcome outcome) noexcept {
-  switch (outcome) {
-    case AttemptOutcome::delivered: return "delivered";
-    case AttemptOutcome::retry: return "retry";
-    case AttemptOutcome::dead: return "dead";
-    case AttemptOutcome::held: return "held";
-    case AttemptOutcome::lease_expired: return "lease_expired";
-  }
-  return "retry";
+  return name_of(kAttemptOutcomeNames, outcome, "retry");
 }
 
 std::optional<AttemptOutcome> parse_attempt_outcome(std::string_view text) noexcept {
-  static constexpr AttemptOutcome all[] = {AttemptOutcome::delivered, AttemptOutcome::retry, AttemptOutcome::dead,
-                                           AttemptOutcome::held, AttemptOutcome::lease_expired};
-  return parse_enum(text, all);
+  return value_of<AttemptOutcome>(kAttemptOutcomeNames, text);
 }
 
 UnixMillis system_clock_millis() noexcept {
