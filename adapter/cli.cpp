@@ -108,6 +108,16 @@ struct Command {
   std::function<int(const ParsedOptions&)> run;
 };
 
+// The options of `sim` and `sim bpjs`: where to listen, then what both take.
+std::vector<OptionSpec> sim_specs(OptionSpec listen) {
+  return {std::move(listen),
+          {"config", true, false, "simulator configuration (TOML, see docs/simulators.md)"},
+          {"latency-ms", true, false, "added latency for every request, in milliseconds"},
+          {"jitter-ms", true, false, "plus a uniform random 0..N ms"},
+          {"error-rate", true, false, "probability 0..1 that a request fails (HTML 500 by default)"},
+          {"seed", true, false, "seed of the fault generator (same seed + same requests = same faults)"}};
+}
+
 std::vector<Command> commands() {
   const std::vector<OptionSpec> bpjs_specs{
       {"cons-id", true, true, "BPJS consumer id (X-cons-id)"},
@@ -172,24 +182,14 @@ std::vector<Command> commands() {
        "encrypted envelopes and error shapes, synthetic participants, fault injection, control API under /sim.\n"
        "Demo credentials: consId 1234, secret pwd, user_key demo-user-key, P-Care login demo/demo.\n"
        "See docs/simulators.md.",
-       {{"listen", true, false, "address to listen on (default 127.0.0.1:8081; port 0 = any free port)"},
-        {"config", true, false, "simulator configuration (TOML, see docs/simulators.md)"},
-        {"latency-ms", true, false, "added latency for every request, in milliseconds"},
-        {"jitter-ms", true, false, "plus a uniform random 0..N ms"},
-        {"error-rate", true, false, "probability 0..1 that a request fails (HTML 500 by default)"},
-        {"seed", true, false, "seed of the fault generator (same seed + same requests = same faults)"}},
+       sim_specs({"listen", true, false, "address to listen on (default 127.0.0.1:8081; port 0 = any free port)"}),
        [](const ParsedOptions& o) { return sim_command(o, "bpjs"); }},
       {"sim",
        "simpul sim [--bpjs-listen HOST:PORT] [--config FILE] [--latency-ms N] [--jitter-ms N] [--error-rate P] "
        "[--seed N]",
        "Run every upstream simulator enabled in the configuration (BPJS by default) until SIGTERM or SIGINT.\n"
        "See docs/simulators.md.",
-       {{"bpjs-listen", true, false, "address of the BPJS simulator (default 127.0.0.1:8081)"},
-        {"config", true, false, "simulator configuration (TOML, see docs/simulators.md)"},
-        {"latency-ms", true, false, "added latency for every request, in milliseconds"},
-        {"jitter-ms", true, false, "plus a uniform random 0..N ms"},
-        {"error-rate", true, false, "probability 0..1 that a request fails (HTML 500 by default)"},
-        {"seed", true, false, "seed of the fault generator"}},
+       sim_specs({"bpjs-listen", true, false, "address of the BPJS simulator (default 127.0.0.1:8081)"}),
        [](const ParsedOptions& o) { return sim_command(o, ""); }},
   };
 }
