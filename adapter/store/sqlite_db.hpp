@@ -4,13 +4,14 @@
 // statement and resets it when it goes out of scope. Every SQLite error becomes a
 // StoreError naming the database path, what was being done and SQLite's own message.
 
-#include <sqlite3.h>
-
+#include <concepts>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+
+#include <sqlite3.h>
 
 #include "adapter/store/store.hpp"
 
@@ -20,6 +21,14 @@ class Connection;
 
 // Maps a SQLite result code to the store's error categories.
 StoreErrc classify(int sqlite_code) noexcept;
+
+// Parameters of Query::bind_all that the C++ type alone does not say.
+struct Blob {
+  std::string_view bytes;
+};
+struct TextOrNull {
+  std::string_view text;  // "" -> NULL
+};
 
 class Query {
  public:
@@ -37,6 +46,15 @@ class Query {
   Query& bind_optional_text(int index, const std::optional<std::string>& value);
   Query& bind_text_or_null(int index, std::string_view value);  // "" -> NULL
 
+  // Binds ?1, ?2, ... in order: integers as INTEGER, strings as TEXT, Blob and TextOrNull as
+  // they say, an optional as its value or NULL.
+  template <class... Values>
+  Query& bind_all(const Values&... values) {
+    int index = 0;
+    (bind_value(++index, values), ...);
+    return *this;
+  }
+
   // True when a row is available; false when done. Throws StoreError on failure.
   bool step();
   // Steps to completion, ignoring rows.
@@ -50,6 +68,22 @@ class Query {
   std::string blob(int column) const;  // NULL -> ""
 
  private:
+  void bind_value(int index, std::string_view text) { bind_text(index, text); }
+  void bind_value(int index, Blob blob) { bind_blob(index, blob.bytes); }
+  void bind_value(int index, TextOrNull text) { bind_text_or_null(index, text.text); }
+  template <std::integral Int>
+  void bind_value(int index, Int value) {
+    bind_int(index, value);
+  }
+  template <class T>
+  void bind_value(int index, const std::optional<T>& value) {
+    if constexpr (std::integral<T>) {
+      bind_optional_int(index, value ? std::optional<std::int64_t>(*value) : std::nullopt);
+    } else {
+      bind_optional_text(index, value);
+    }
+  }
+
   Connection& connection_;
   sqlite3_stmt* statement_;
 };

@@ -14,6 +14,9 @@ namespace simpul::adapter::store {
 
 namespace {
 
+using sqlite::Blob;
+using sqlite::TextOrNull;
+
 UnixMillis add_clamped(UnixMillis now, std::int64_t delta) {
   if (delta > 0 && now > std::numeric_limits<UnixMillis>::max() - delta) return std::numeric_limits<UnixMillis>::max();
   return now + delta;
@@ -284,13 +287,7 @@ void SqliteStore::do_put_reference(ReferencePut entry, Done done) {
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
             "ON CONFLICT (tenant, kind, key) DO UPDATE SET value = excluded.value, "
             "fetched_at = excluded.fetched_at, expires_at = excluded.expires_at");
-        q.bind_text(1, entry.tenant)
-            .bind_text(2, entry.kind)
-            .bind_text(3, entry.key)
-            .bind_text(4, entry.value)
-            .bind_int(5, t)
-            .bind_int(6, add_clamped(t, entry.ttl_ms))
-            .run();
+        q.bind_all(entry.tenant, entry.kind, entry.key, entry.value, t, add_clamped(t, entry.ttl_ms)).run();
       },
       std::move(done));
 }
@@ -332,11 +329,7 @@ void SqliteStore::do_begin_idempotency(NewIdempotencyKey request, Completion<Ide
             ->query(
                 "INSERT INTO idempotency_keys (tenant, key, request_hash, state, created_at, expires_at) "
                 "VALUES (?1, ?2, ?3, 'in_progress', ?4, ?5)")
-            .bind_text(1, record.tenant)
-            .bind_text(2, record.key)
-            .bind_text(3, record.request_hash)
-            .bind_int(4, record.created_at)
-            .bind_int(5, record.expires_at)
+            .bind_all(record.tenant, record.key, record.request_hash, record.created_at, record.expires_at)
             .run();
         IdempotencyBegin out;
         out.acquired = true;
@@ -352,10 +345,7 @@ bool SqliteStore::write_complete_idempotency(const IdempotencyCompletion& c) {
       ->query(
           "UPDATE idempotency_keys SET state = 'completed', response_status = ?3, response_body = ?4 "
           "WHERE tenant = ?1 AND key = ?2 AND state = 'in_progress'")
-      .bind_text(1, c.tenant)
-      .bind_text(2, c.key)
-      .bind_int(3, c.response_status)
-      .bind_blob(4, c.response_body)
+      .bind_all(c.tenant, c.key, c.response_status, Blob{c.response_body})
       .run();
   return writer_->changes() == 1;
 }
@@ -413,17 +403,9 @@ std::vector<EnqueueResult> SqliteStore::write_enqueue(const OutboxBatch& batch) 
             "payload_hash, status, attempts, next_attempt_at, created_at, updated_at, depends_on) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?10, ?11) "
             "ON CONFLICT (tenant, source_type, source_id, source_version, destination) DO NOTHING")
-        .bind_text(1, item.tenant)
-        .bind_text(2, item.destination)
-        .bind_text(3, item.source_type)
-        .bind_text(4, item.source_id)
-        .bind_text(5, item.source_version)
-        .bind_blob(6, item.payload)
-        .bind_text(7, hash)
-        .bind_text(8, to_string(item.status))
-        .bind_int(9, item.next_attempt_at > 0 ? item.next_attempt_at : t)
-        .bind_int(10, t)
-        .bind_optional_int(11, item.depends_on)
+        .bind_all(item.tenant, item.destination, item.source_type, item.source_id, item.source_version,
+                  Blob{item.payload}, hash, to_string(item.status), item.next_attempt_at > 0 ? item.next_attempt_at : t,
+                  t, item.depends_on)
         .run();
     EnqueueResult result;
     if (writer_->changes() == 1) {
@@ -435,11 +417,7 @@ std::vector<EnqueueResult> SqliteStore::write_enqueue(const OutboxBatch& batch) 
       auto q = writer_->query(
           "SELECT id, status, payload_hash FROM outbox WHERE tenant = ?1 AND source_type = ?2 AND source_id = ?3 "
           "AND source_version = ?4 AND destination = ?5");
-      q.bind_text(1, item.tenant)
-          .bind_text(2, item.source_type)
-          .bind_text(3, item.source_id)
-          .bind_text(4, item.source_version)
-          .bind_text(5, item.destination);
+      q.bind_all(item.tenant, item.source_type, item.source_id, item.source_version, item.destination);
       if (!q.step()) {
         throw StoreError(StoreErrc::internal, "store: outbox insert was ignored but no item holds its key");
       }
@@ -500,21 +478,13 @@ std::vector<OutboxItem> SqliteStore::write_claim(const OutboxClaim& claim) {
         ->query(
             "INSERT INTO outbox_attempts (item_id, attempt_no, tenant, worker, started_at, ended_at, outcome, "
             "http_status, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'lease_expired', NULL, ?7)")
-        .bind_int(1, e.id)
-        .bind_int(2, e.attempts + 1)
-        .bind_text(3, e.tenant)
-        .bind_text(4, e.owner)
-        .bind_int(5, e.claimed_at)
-        .bind_int(6, t)
-        .bind_text(7, error)
+        .bind_all(e.id, e.attempts + 1, e.tenant, e.owner, e.claimed_at, t, error)
         .run();
     writer_
         ->query(
             "UPDATE outbox SET status = 'retrying', attempts = attempts + 1, lease_owner = NULL, lease_until = NULL, "
             "claimed_at = NULL, next_attempt_at = ?2, updated_at = ?2, last_error = ?3 WHERE id = ?1")
-        .bind_int(1, e.id)
-        .bind_int(2, t)
-        .bind_text(3, error)
+        .bind_all(e.id, t, error)
         .run();
   }
 
@@ -537,10 +507,7 @@ std::vector<OutboxItem> SqliteStore::write_claim(const OutboxClaim& claim) {
         ->query(
             "UPDATE outbox SET status = 'in_flight', lease_owner = ?2, lease_until = ?3, claimed_at = ?4, "
             "updated_at = ?4 WHERE id = ?1")
-        .bind_int(1, id)
-        .bind_text(2, claim.owner)
-        .bind_int(3, add_clamped(t, claim.lease_ms))
-        .bind_int(4, t)
+        .bind_all(id, claim.owner, add_clamped(t, claim.lease_ms), t)
         .run();
     auto q = writer_->query(select_item.c_str());
     q.bind_int(1, id);
@@ -581,15 +548,9 @@ OutcomeResult SqliteStore::write_outcome(const DeliveryReport& report) {
       ->query(
           "INSERT INTO outbox_attempts (item_id, attempt_no, tenant, worker, started_at, ended_at, outcome, "
           "http_status, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
-      .bind_int(1, report.item_id)
-      .bind_int(2, attempt_no)
-      .bind_text(3, tenant)
-      .bind_text(4, report.lease_owner)
-      .bind_int(5, report.started_at > 0 ? report.started_at : claimed_at)
-      .bind_int(6, t)
-      .bind_text(7, to_string(report.outcome))
-      .bind_optional_int(8, report.http_status ? std::optional<std::int64_t>(*report.http_status) : std::nullopt)
-      .bind_text_or_null(9, report.error)
+      .bind_all(report.item_id, attempt_no, tenant, report.lease_owner,
+                report.started_at > 0 ? report.started_at : claimed_at, t, to_string(report.outcome),
+                report.http_status, TextOrNull{report.error})
       .run();
 
   OutcomeResult result;
@@ -609,9 +570,7 @@ OutcomeResult SqliteStore::write_outcome(const DeliveryReport& report) {
   }
   if (!next) {
     writer_->query("UPDATE outbox SET attempts = ?2, updated_at = ?3 WHERE id = ?1")
-        .bind_int(1, report.item_id)
-        .bind_int(2, attempt_no)
-        .bind_int(3, t)
+        .bind_all(report.item_id, attempt_no, t)
         .run();
     return result;
   }
@@ -620,10 +579,7 @@ OutcomeResult SqliteStore::write_outcome(const DeliveryReport& report) {
         ->query(
             "UPDATE outbox SET status = 'delivered', attempts = ?2, updated_at = ?3, lease_owner = NULL, "
             "lease_until = NULL, last_error = NULL, upstream_id = COALESCE(?4, upstream_id) WHERE id = ?1")
-        .bind_int(1, report.item_id)
-        .bind_int(2, attempt_no)
-        .bind_int(3, t)
-        .bind_text_or_null(4, report.upstream_id)
+        .bind_all(report.item_id, attempt_no, t, TextOrNull{report.upstream_id})
         .run();
   } else {
     const UnixMillis next_attempt =
@@ -632,12 +588,7 @@ OutcomeResult SqliteStore::write_outcome(const DeliveryReport& report) {
         ->query(
             "UPDATE outbox SET status = ?2, attempts = ?3, updated_at = ?4, lease_owner = NULL, lease_until = NULL, "
             "last_error = ?5, next_attempt_at = ?6 WHERE id = ?1")
-        .bind_int(1, report.item_id)
-        .bind_text(2, to_string(*next))
-        .bind_int(3, attempt_no)
-        .bind_int(4, t)
-        .bind_text_or_null(5, report.error)
-        .bind_int(6, next_attempt)
+        .bind_all(report.item_id, to_string(*next), attempt_no, t, TextOrNull{report.error}, next_attempt)
         .run();
   }
   result.applied = true;
