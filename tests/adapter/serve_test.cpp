@@ -71,12 +71,28 @@ struct Reply {
   bhttp::response<bhttp::string_body> raw;
 };
 
+tcp::endpoint loopback(std::uint16_t port) {
+  return {asio::ip::make_address("127.0.0.1"), port};
+}
+
+// A connection to the server on loopback; every operation on it must finish within `timeout`.
+beast::tcp_stream connect_to(asio::io_context& ioc, std::uint16_t port, std::chrono::seconds timeout) {
+  beast::tcp_stream s(ioc);
+  s.expires_after(timeout);
+  s.connect(loopback(port));
+  return s;
+}
+
+// The head of a POST to $validate that announces `content_length` bytes of body.
+std::string validate_head(std::size_t content_length) {
+  return "POST /fhir/Patient/$validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kKey +
+         "\r\nContent-Type: application/fhir+json\r\nContent-Length: " + std::to_string(content_length) + "\r\n\r\n";
+}
+
 Reply call(std::uint16_t port, bhttp::verb method, const std::string& target, const std::string& key = {},
            const std::string& body = {}, const std::string& content_type = "application/fhir+json") {
   asio::io_context ioc;
-  beast::tcp_stream s(ioc);
-  s.expires_after(std::chrono::seconds(30));
-  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  auto s = connect_to(ioc, port, std::chrono::seconds(30));
   bhttp::request<bhttp::string_body> req{method, target, 11};
   req.set(bhttp::field::host, "127.0.0.1");
   if (!key.empty()) req.set(bhttp::field::authorization, "Bearer " + key);
@@ -171,13 +187,9 @@ TEST_F(ServeTest, HealthMetadataAndMetrics) {
 TEST_F(ServeTest, FiftyMebibyteBodyIsRefusedAndServerKeepsServing) {
   start();
   asio::io_context ioc;
-  beast::tcp_stream s(ioc);
-  s.expires_after(std::chrono::seconds(60));
-  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  auto s = connect_to(ioc, port_, std::chrono::seconds(60));
   const std::size_t size = 50u << 20;
-  std::string head = "POST /fhir/Patient/$validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kKey +
-                     "\r\nContent-Type: application/fhir+json\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n";
-  asio::write(s, asio::buffer(head));
+  asio::write(s, asio::buffer(validate_head(size)));
   std::string chunk(1 << 20, ' ');
   boost::system::error_code ec;
   for (std::size_t sent = 0; sent < size && !ec; sent += chunk.size()) asio::write(s, asio::buffer(chunk), ec);
@@ -258,9 +270,7 @@ TEST_F(ServeTest, HeaderLimitAndConnectionLimit) {
   start("max_header_bytes = 4096\nmax_connections = 2");
   {
     asio::io_context ioc;
-    beast::tcp_stream s(ioc);
-    s.expires_after(std::chrono::seconds(10));
-    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    auto s = connect_to(ioc, port_, std::chrono::seconds(10));
     bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/healthz", 11};
     req.set("X-Big", std::string(8000, 'a'));
     bhttp::write(s, req);
@@ -275,15 +285,13 @@ TEST_F(ServeTest, HeaderLimitAndConnectionLimit) {
   std::vector<std::unique_ptr<beast::tcp_stream>> held;
   for (int i = 0; i < 2; ++i) {
     held.push_back(std::make_unique<beast::tcp_stream>(ioc));
-    held.back()->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    held.back()->connect(loopback(port_));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let the server count them
   unsigned status = 0;
   std::string retry_after;
   for (int attempt = 0; attempt < 20 && status != 503; ++attempt) {
-    beast::tcp_stream s(ioc);
-    s.expires_after(std::chrono::seconds(10));
-    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    auto s = connect_to(ioc, port_, std::chrono::seconds(10));
     bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/healthz", 11};
     boost::system::error_code ec;
     bhttp::write(s, req, ec);
@@ -314,7 +322,7 @@ TEST_F(ServeTest, SigtermStopsCleanlyAndLogsAreJsonLinesWithoutSecrets) {
   // An idle keep-alive connection must not hold shutdown up.
   asio::io_context ioc;
   beast::tcp_stream idle(ioc);
-  idle.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  idle.connect(loopback(port_));
   server_->signal(SIGTERM);
   auto code = server_->wait_exit(std::chrono::seconds(20));
   ASSERT_TRUE(code.has_value()) << "did not exit after SIGTERM";
@@ -343,9 +351,7 @@ TEST_F(ServeTest, SigtermStopsCleanlyAndLogsAreJsonLinesWithoutSecrets) {
 TEST_F(ServeTest, PipelinedRequestsAreAnsweredInOrder) {
   start();
   asio::io_context ioc;
-  beast::tcp_stream s(ioc);
-  s.expires_after(std::chrono::seconds(10));
-  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  auto s = connect_to(ioc, port_, std::chrono::seconds(10));
   const std::string three =
       "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
       "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -364,14 +370,9 @@ TEST_F(ServeTest, PipelinedRequestsAreAnsweredInOrder) {
 TEST_F(ServeTest, InFlightRequestFinishesAcrossSigterm) {
   start();
   asio::io_context ioc;
-  beast::tcp_stream s(ioc);
-  s.expires_after(std::chrono::seconds(30));
-  s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  auto s = connect_to(ioc, port_, std::chrono::seconds(30));
   const std::string body = R"({"resourceType":"Patient","id":"in-flight"})";
-  const std::string head = "POST /fhir/Patient/$validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kKey +
-                           "\r\nContent-Type: application/fhir+json\r\nContent-Length: " + std::to_string(body.size()) +
-                           "\r\n\r\n";
-  asio::write(s, asio::buffer(head + body.substr(0, 10)));
+  asio::write(s, asio::buffer(validate_head(body.size()) + body.substr(0, 10)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the server is now reading this request
   server_->signal(SIGTERM);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -402,7 +403,7 @@ TEST_F(ServeTest, ServesHttpsWhenACertificateIsConfigured) {
   ctx.set_verify_mode(asio::ssl::verify_peer);
   beast::ssl_stream<beast::tcp_stream> tls(ioc, ctx);
   beast::get_lowest_layer(tls).expires_after(std::chrono::seconds(10));
-  beast::get_lowest_layer(tls).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  beast::get_lowest_layer(tls).connect(loopback(port_));
   tls.set_verify_callback(asio::ssl::host_name_verification("127.0.0.1"));
   tls.handshake(asio::ssl::stream_base::client);
   bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/fhir/metadata", 11};
@@ -416,9 +417,7 @@ TEST_F(ServeTest, ServesHttpsWhenACertificateIsConfigured) {
   EXPECT_NE(res.body().find("CapabilityStatement"), std::string::npos);
 
   // Plain HTTP on the TLS port gets no HTTP answer.
-  beast::tcp_stream plain(ioc);
-  plain.expires_after(std::chrono::seconds(10));
-  plain.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  auto plain = connect_to(ioc, port_, std::chrono::seconds(10));
   bhttp::request<bhttp::string_body> preq{bhttp::verb::get, "/healthz", 11};
   bhttp::write(plain, preq);
   bhttp::response<bhttp::string_body> pres;

@@ -1,13 +1,10 @@
 // The write path: group commit, per-job savepoints, shutdown draining, crash durability.
 // Assertions are on counts and contents only, never on time.
-#include <gtest/gtest.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <filesystem>
 #include <future>
 #include <map>
 #include <mutex>
@@ -15,35 +12,18 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "adapter/store/group_commit.hpp"
 #include "adapter/store/sqlite_store.hpp"
 #include "adapter/store/store.hpp"
+#include "tests/adapter/store_test_support.hpp"
 
 namespace st = simpul::adapter::store;
-namespace fs = std::filesystem;
+using simpul::testing::options_for;
+using simpul::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "simpul-store-gc-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string db() const { return (path / "simpul.db").string(); }
-};
-
-st::StoreOptions options_for(const std::string& path, std::size_t max_batch = 256) {
-  st::StoreOptions o;
-  o.url = path;
-  o.max_batch_size = max_batch;
-  return o;
-}
 
 st::OutboxItem item(const std::string& tenant, const std::string& id) {
   st::OutboxItem i;
@@ -295,6 +275,33 @@ std::vector<Ack> read_acks(int fd) {
   return acks;
 }
 
+// A forked crash_child and the read end of the pipe it acknowledges writes on.
+struct CrashChild {
+  pid_t pid = -1;
+  int acks_fd = -1;
+};
+
+void start_crash_child(const std::string& path, int exit_after, CrashChild& out) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  out.pid = fork();
+  ASSERT_GE(out.pid, 0);
+  if (out.pid == 0) {
+    close(fds[0]);
+    crash_child(path, fds[1], exit_after);
+  }
+  close(fds[1]);
+  out.acks_fd = fds[0];
+}
+
+// Reads the acknowledgements left in the pipe, closes it and reaps the child.
+void finish_crash_child(const CrashChild& child, std::vector<Ack>& acks, int& status) {
+  auto rest = read_acks(child.acks_fd);
+  acks.insert(acks.end(), rest.begin(), rest.end());
+  close(child.acks_fd);
+  ASSERT_EQ(waitpid(child.pid, &status, 0), child.pid);
+}
+
 void expect_all_acknowledged_present(const std::string& path, const std::vector<Ack>& acks) {
   auto store = st::open_store(options_for(path));
   for (const auto& ack : acks) {
@@ -309,19 +316,11 @@ void expect_all_acknowledged_present(const std::string& path, const std::vector<
 
 TEST(StoreCrash, ExitWithoutClosingKeepsEveryAcknowledgedWrite) {
   TempDir dir;
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(fds[0]);
-    crash_child(dir.db(), fds[1], 500);
-  }
-  close(fds[1]);
-  auto acks = read_acks(fds[0]);
-  close(fds[0]);
+  CrashChild child;
+  ASSERT_NO_FATAL_FAILURE(start_crash_child(dir.db(), 500, child));
+  std::vector<Ack> acks;
   int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_NO_FATAL_FAILURE(finish_crash_child(child, acks, status));
   ASSERT_TRUE(WIFEXITED(status));
   ASSERT_EQ(WEXITSTATUS(status), 0) << "child failed before acknowledging 500 writes";
   ASSERT_GE(acks.size(), 500u);
@@ -330,29 +329,19 @@ TEST(StoreCrash, ExitWithoutClosingKeepsEveryAcknowledgedWrite) {
 
 TEST(StoreCrash, KillNineKeepsEveryAcknowledgedWrite) {
   TempDir dir;
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(fds[0]);
-    crash_child(dir.db(), fds[1], 0);
-  }
-  close(fds[1]);
+  CrashChild child;
+  ASSERT_NO_FATAL_FAILURE(start_crash_child(dir.db(), 0, child));
   // Let it acknowledge a few hundred writes, then kill it mid-stream.
   std::vector<Ack> acks;
   Ack ack{};
   while (acks.size() < 300) {
-    ssize_t n = read(fds[0], &ack, sizeof ack);
+    ssize_t n = read(child.acks_fd, &ack, sizeof ack);
     if (n != static_cast<ssize_t>(sizeof ack)) break;
     acks.push_back(ack);
   }
-  kill(child, SIGKILL);
-  auto rest = read_acks(fds[0]);  // acknowledgements already in the pipe count too
-  acks.insert(acks.end(), rest.begin(), rest.end());
-  close(fds[0]);
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
+  kill(child.pid, SIGKILL);
+  int status = 0;  // acknowledgements already in the pipe count too
+  ASSERT_NO_FATAL_FAILURE(finish_crash_child(child, acks, status));
   ASSERT_GE(acks.size(), 300u) << "child stopped early";
   expect_all_acknowledged_present(dir.db(), acks);
 }
@@ -426,26 +415,31 @@ struct JobLog {
 
 }  // namespace
 
-TEST(WriteBatcher, OneTransactionPerBatchWithASavepointPerJob) {
-  ScriptedTransaction tx;
-  JobLog jobs;
-  st::WriteBatcher batcher(tx, 64, nullptr);
+// A WriteBatcher's backend that follows a script, and the jobs' log; each test makes its batcher.
+class WriteBatcherTest : public ::testing::Test {
+ protected:
+  ScriptedTransaction tx_;
+  JobLog jobs_;
+};
+
+TEST_F(WriteBatcherTest, OneTransactionPerBatchWithASavepointPerJob) {
+  st::WriteBatcher batcher(tx_, 64, nullptr);
   {
     auto hold = batcher.hold();
-    batcher.submit(jobs.job("a"));
-    batcher.submit(jobs.job("b", [] { throw st::StoreError(st::StoreErrc::conflict, "b fails"); }));
-    batcher.submit(jobs.job("c"));
+    batcher.submit(jobs_.job("a"));
+    batcher.submit(jobs_.job("b", [] { throw st::StoreError(st::StoreErrc::conflict, "b fails"); }));
+    batcher.submit(jobs_.job("c"));
   }
-  jobs.wait_for(3);
+  jobs_.wait_for(3);
   std::vector<std::string> expected = {"begin",     "savepoint", "release", "savepoint",   "rollback_to", "release",
                                        "savepoint", "release",   "commit"};
   {
-    std::lock_guard lock(tx.mutex);
-    EXPECT_EQ(tx.log, expected);
+    std::lock_guard lock(tx_.mutex);
+    EXPECT_EQ(tx_.log, expected);
   }
-  EXPECT_FALSE(jobs.finishes["a"].at(0));
-  EXPECT_TRUE(jobs.finishes["b"].at(0));
-  EXPECT_FALSE(jobs.finishes["c"].at(0));
+  EXPECT_FALSE(jobs_.finishes["a"].at(0));
+  EXPECT_TRUE(jobs_.finishes["b"].at(0));
+  EXPECT_FALSE(jobs_.finishes["c"].at(0));
   auto stats = batcher.stats();
   EXPECT_EQ(stats.commits, 1u);
   EXPECT_EQ(stats.jobs, 3u);
@@ -453,77 +447,69 @@ TEST(WriteBatcher, OneTransactionPerBatchWithASavepointPerJob) {
   EXPECT_EQ(stats.largest_batch, 3u);
 }
 
-TEST(WriteBatcher, LostTransactionRerunsTheInnocentJobs) {
-  ScriptedTransaction tx;
-  JobLog jobs;
-  st::WriteBatcher batcher(tx, 64, nullptr);
+TEST_F(WriteBatcherTest, LostTransactionRerunsTheInnocentJobs) {
+  st::WriteBatcher batcher(tx_, 64, nullptr);
   {
     auto hold = batcher.hold();
-    batcher.submit(jobs.job("a"));
-    batcher.submit(jobs.job("b", [&] {
-      tx.in_tx = false;  // e.g. SQLITE_FULL: the backend rolled everything back
+    batcher.submit(jobs_.job("a"));
+    batcher.submit(jobs_.job("b", [&] {
+      tx_.in_tx = false;  // e.g. SQLITE_FULL: the backend rolled everything back
       throw st::StoreError(st::StoreErrc::io, "database or disk is full");
     }));
-    batcher.submit(jobs.job("c"));
+    batcher.submit(jobs_.job("c"));
   }
-  jobs.wait_for(3);
-  std::lock_guard lock(jobs.mutex);
-  EXPECT_EQ(jobs.runs["a"], 2) << "a's work was lost with the transaction and is redone";
-  EXPECT_EQ(jobs.runs["b"], 1);
-  EXPECT_EQ(jobs.runs["c"], 1) << "c had not run yet";
-  ASSERT_EQ(jobs.finishes["a"].size(), 1u) << "completed exactly once";
-  ASSERT_EQ(jobs.finishes["b"].size(), 1u);
-  ASSERT_EQ(jobs.finishes["c"].size(), 1u);
-  EXPECT_FALSE(jobs.finishes["a"][0]);
-  EXPECT_EQ(code_of(jobs.finishes["b"][0]), st::StoreErrc::io);
-  EXPECT_FALSE(jobs.finishes["c"][0]);
+  jobs_.wait_for(3);
+  std::lock_guard lock(jobs_.mutex);
+  EXPECT_EQ(jobs_.runs["a"], 2) << "a's work was lost with the transaction and is redone";
+  EXPECT_EQ(jobs_.runs["b"], 1);
+  EXPECT_EQ(jobs_.runs["c"], 1) << "c had not run yet";
+  ASSERT_EQ(jobs_.finishes["a"].size(), 1u) << "completed exactly once";
+  ASSERT_EQ(jobs_.finishes["b"].size(), 1u);
+  ASSERT_EQ(jobs_.finishes["c"].size(), 1u);
+  EXPECT_FALSE(jobs_.finishes["a"][0]);
+  EXPECT_EQ(code_of(jobs_.finishes["b"][0]), st::StoreErrc::io);
+  EXPECT_FALSE(jobs_.finishes["c"][0]);
   EXPECT_EQ(batcher.stats().commits, 1u);
 }
 
-TEST(WriteBatcher, FailedCommitFailsEveryJobOfTheBatch) {
-  ScriptedTransaction tx;
-  tx.fail_commit = true;
-  JobLog jobs;
-  st::WriteBatcher batcher(tx, 64, nullptr);
+TEST_F(WriteBatcherTest, FailedCommitFailsEveryJobOfTheBatch) {
+  tx_.fail_commit = true;
+  st::WriteBatcher batcher(tx_, 64, nullptr);
   {
     auto hold = batcher.hold();
-    batcher.submit(jobs.job("a"));
-    batcher.submit(jobs.job("b"));
+    batcher.submit(jobs_.job("a"));
+    batcher.submit(jobs_.job("b"));
   }
-  jobs.wait_for(2);
-  EXPECT_EQ(code_of(jobs.finishes["a"].at(0)), st::StoreErrc::io);
-  EXPECT_EQ(code_of(jobs.finishes["b"].at(0)), st::StoreErrc::io);
+  jobs_.wait_for(2);
+  EXPECT_EQ(code_of(jobs_.finishes["a"].at(0)), st::StoreErrc::io);
+  EXPECT_EQ(code_of(jobs_.finishes["b"].at(0)), st::StoreErrc::io);
   auto stats = batcher.stats();
   EXPECT_EQ(stats.commits, 0u);
   EXPECT_EQ(stats.failed_commits, 1u);
   EXPECT_EQ(stats.failed_jobs, 2u);
 }
 
-TEST(WriteBatcher, FailedBeginFailsTheBatchWithoutRunningIt) {
-  ScriptedTransaction tx;
-  tx.fail_begin = true;
-  JobLog jobs;
-  st::WriteBatcher batcher(tx, 64, nullptr);
-  batcher.submit(jobs.job("a"));
-  jobs.wait_for(1);
-  EXPECT_EQ(jobs.runs["a"], 0);
-  EXPECT_EQ(code_of(jobs.finishes["a"].at(0)), st::StoreErrc::busy);
+TEST_F(WriteBatcherTest, FailedBeginFailsTheBatchWithoutRunningIt) {
+  tx_.fail_begin = true;
+  st::WriteBatcher batcher(tx_, 64, nullptr);
+  batcher.submit(jobs_.job("a"));
+  jobs_.wait_for(1);
+  EXPECT_EQ(jobs_.runs["a"], 0);
+  EXPECT_EQ(code_of(jobs_.finishes["a"].at(0)), st::StoreErrc::busy);
 }
 
-TEST(WriteBatcher, RespectsTheBatchLimitAndSurvivesThrowingCallbacks) {
-  ScriptedTransaction tx;
-  JobLog jobs;
-  st::WriteBatcher batcher(tx, 4, nullptr);
+TEST_F(WriteBatcherTest, RespectsTheBatchLimitAndSurvivesThrowingCallbacks) {
+  st::WriteBatcher batcher(tx_, 4, nullptr);
   {
     auto hold = batcher.hold();
-    for (int i = 0; i < 10; ++i) batcher.submit(jobs.job(std::to_string(i)));
+    for (int i = 0; i < 10; ++i) batcher.submit(jobs_.job(std::to_string(i)));
     st::WriteBatcher::Job throwing;
     throwing.op = "test";
     throwing.run = [] {};
     throwing.finish = [](std::exception_ptr) { throw std::runtime_error("callback bug"); };
     batcher.submit(std::move(throwing));
   }
-  jobs.wait_for(10);
+  jobs_.wait_for(10);
   batcher.stop();
   auto stats = batcher.stats();
   EXPECT_EQ(stats.jobs, 11u);
@@ -532,13 +518,11 @@ TEST(WriteBatcher, RespectsTheBatchLimitAndSurvivesThrowingCallbacks) {
   EXPECT_EQ(stats.callback_errors, 1u);
 }
 
-TEST(WriteBatcher, SubmitAfterStopFailsAtOnce) {
-  ScriptedTransaction tx;
-  JobLog jobs;
-  st::WriteBatcher batcher(tx, 4, nullptr);
+TEST_F(WriteBatcherTest, SubmitAfterStopFailsAtOnce) {
+  st::WriteBatcher batcher(tx_, 4, nullptr);
   batcher.stop();
-  batcher.submit(jobs.job("late"));
-  ASSERT_EQ(jobs.finishes["late"].size(), 1u);
-  EXPECT_EQ(code_of(jobs.finishes["late"][0]), st::StoreErrc::closed);
-  EXPECT_EQ(jobs.runs["late"], 0);
+  batcher.submit(jobs_.job("late"));
+  ASSERT_EQ(jobs_.finishes["late"].size(), 1u);
+  EXPECT_EQ(code_of(jobs_.finishes["late"][0]), st::StoreErrc::closed);
+  EXPECT_EQ(jobs_.runs["late"], 0);
 }

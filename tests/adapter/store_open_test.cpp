@@ -1,41 +1,23 @@
 // Opening the store: URLs, clear errors, migrations, schema version checks, ping.
-#include <gtest/gtest.h>
-#include <sqlite3.h>
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <set>
 #include <string>
 
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
 #include "adapter/store/sqlite_store.hpp"
 #include "adapter/store/store.hpp"
+#include "tests/adapter/store_test_support.hpp"
 
 namespace st = simpul::adapter::store;
 namespace fs = std::filesystem;
+using simpul::testing::options_for;
+using simpul::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "simpul-store-open-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name) const { return (path / name).string(); }
-};
-
-st::StoreOptions options_for(const std::string& url) {
-  st::StoreOptions o;
-  o.url = url;
-  return o;
-}
 
 // Raw access to the file, to inspect what the store wrote.
 struct RawDb {

@@ -1,10 +1,6 @@
 // Store operations: reference cache, idempotency keys, outbox (enqueue, claim, outcome,
 // dependencies, leases), tenant isolation and argument validation.
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
 #include <atomic>
-#include <filesystem>
 #include <future>
 #include <latch>
 #include <set>
@@ -12,31 +8,21 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "adapter/store/store.hpp"
+#include "tests/adapter/store_test_support.hpp"
 
 namespace st = simpul::adapter::store;
-namespace fs = std::filesystem;
+using simpul::testing::TempDir;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "simpul-store-ops-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 class StoreOps : public ::testing::Test {
  protected:
   void SetUp() override {
     st::StoreOptions options;
-    options.url = (dir_.path / "simpul.db").string();
+    options.url = dir_.db();
     options.clock = [this] { return now_.load(); };
     store_ = st::open_store(options);
   }
