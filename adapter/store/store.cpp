@@ -165,6 +165,23 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// True when check() passes; otherwise `done` gets its error (and the operation goes no further).
+template <class Check>
+bool accepted(const Store::Done& done, Check check) {
+  try {
+    check();
+    return true;
+  } catch (...) {
+    done(std::current_exception());
+    return false;
+  }
+}
+
+template <class T, class Check>
+bool accepted(const Store::Completion<T>& done, Check check) {
+  return accepted(Store::Done([&](std::exception_ptr e) { done(e, T{}); }), check);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------- Store
@@ -247,12 +264,7 @@ std::optional<CachedReference> Store::get_reference(std::string_view tenant, std
 
 void Store::put_reference(ReferencePut entry, Done done) {
   done = timed("reference.put", std::move(done));
-  try {
-    validate(entry);
-  } catch (...) {
-    done(std::current_exception());
-    return;
-  }
+  if (!accepted(done, [&] { validate(entry); })) return;
   do_put_reference(std::move(entry), std::move(done));
 }
 
@@ -262,12 +274,7 @@ void Store::put_reference(ReferencePut entry) {
 
 void Store::begin_idempotency(NewIdempotencyKey request, Completion<IdempotencyBegin> done) {
   done = timed("idempotency.begin", std::move(done));
-  try {
-    validate(request);
-  } catch (...) {
-    done(std::current_exception(), {});
-    return;
-  }
+  if (!accepted(done, [&] { validate(request); })) return;
   do_begin_idempotency(std::move(request), std::move(done));
 }
 
@@ -278,12 +285,7 @@ IdempotencyBegin Store::begin_idempotency(NewIdempotencyKey request) {
 
 void Store::complete_idempotency(IdempotencyCompletion completion, Completion<bool> done) {
   done = timed("idempotency.complete", std::move(done));
-  try {
-    validate(completion);
-  } catch (...) {
-    done(std::current_exception(), false);
-    return;
-  }
+  if (!accepted(done, [&] { validate(completion); })) return;
   do_complete_idempotency(std::move(completion), std::move(done));
 }
 
@@ -294,13 +296,11 @@ bool Store::complete_idempotency(IdempotencyCompletion completion) {
 
 void Store::abandon_idempotency(std::string tenant, std::string key, Completion<bool> done) {
   done = timed("idempotency.abandon", std::move(done));
-  try {
+  auto check = [&] {
     validate_tenant(tenant);
     require(!key.empty(), "idempotency key must not be empty");
-  } catch (...) {
-    done(std::current_exception(), false);
-    return;
-  }
+  };
+  if (!accepted(done, check)) return;
   do_abandon_idempotency(std::move(tenant), std::move(key), std::move(done));
 }
 
@@ -319,12 +319,7 @@ void Store::enqueue_outbox(OutboxItem item, Completion<EnqueueResult> done) {
   done = timed("outbox.enqueue", std::move(done));
   OutboxBatch batch;
   batch.items.push_back(std::move(item));
-  try {
-    validate(batch);
-  } catch (...) {
-    done(std::current_exception(), {});
-    return;
-  }
+  if (!accepted(done, [&] { validate(batch); })) return;
   do_enqueue_outbox_batch(std::move(batch),
                           [done = std::move(done)](std::exception_ptr e, std::vector<EnqueueResult> results) {
                             if (!e && results.size() != 1) {
@@ -342,12 +337,7 @@ EnqueueResult Store::enqueue_outbox(OutboxItem item) {
 
 void Store::enqueue_outbox_batch(OutboxBatch batch, Completion<std::vector<EnqueueResult>> done) {
   done = timed("outbox.enqueue_batch", std::move(done));
-  try {
-    validate(batch);
-  } catch (...) {
-    done(std::current_exception(), {});
-    return;
-  }
+  if (!accepted(done, [&] { validate(batch); })) return;
   do_enqueue_outbox_batch(std::move(batch), std::move(done));
 }
 
@@ -359,12 +349,7 @@ std::vector<EnqueueResult> Store::enqueue_outbox_batch(OutboxBatch batch) {
 
 void Store::claim_outbox(OutboxClaim claim, Completion<std::vector<OutboxItem>> done) {
   done = timed("outbox.claim", std::move(done));
-  try {
-    validate(claim);
-  } catch (...) {
-    done(std::current_exception(), {});
-    return;
-  }
+  if (!accepted(done, [&] { validate(claim); })) return;
   do_claim_outbox(std::move(claim), std::move(done));
 }
 
@@ -375,12 +360,7 @@ std::vector<OutboxItem> Store::claim_outbox(OutboxClaim claim) {
 
 void Store::record_outcome(DeliveryReport report, Completion<OutcomeResult> done) {
   done = timed("outbox.record_outcome", std::move(done));
-  try {
-    validate(report);
-  } catch (...) {
-    done(std::current_exception(), {});
-    return;
-  }
+  if (!accepted(done, [&] { validate(report); })) return;
   do_record_outcome(std::move(report), std::move(done));
 }
 

@@ -89,6 +89,16 @@ std::string validate_head(std::size_t content_length) {
          "\r\nContent-Type: application/fhir+json\r\nContent-Length: " + std::to_string(content_length) + "\r\n\r\n";
 }
 
+// Sends `req` on `stream` and reads the one response to it.
+template <class Stream>
+bhttp::response<bhttp::string_body> round_trip(Stream& stream, const bhttp::request<bhttp::string_body>& req) {
+  bhttp::write(stream, req);
+  beast::flat_buffer buf;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(stream, buf, res);
+  return res;
+}
+
 Reply call(std::uint16_t port, bhttp::verb method, const std::string& target, const std::string& key = {},
            const std::string& body = {}, const std::string& content_type = "application/fhir+json") {
   asio::io_context ioc;
@@ -273,10 +283,7 @@ TEST_F(ServeTest, HeaderLimitAndConnectionLimit) {
     auto s = connect_to(ioc, port_, std::chrono::seconds(10));
     bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/healthz", 11};
     req.set("X-Big", std::string(8000, 'a'));
-    bhttp::write(s, req);
-    beast::flat_buffer buf;
-    bhttp::response<bhttp::string_body> res;
-    bhttp::read(s, buf, res);
+    auto res = round_trip(s, req);
     EXPECT_EQ(res.result_int(), 431u);
     EXPECT_NE(res.body().find("OperationOutcome"), std::string::npos);
   }
@@ -409,10 +416,7 @@ TEST_F(ServeTest, ServesHttpsWhenACertificateIsConfigured) {
   bhttp::request<bhttp::string_body> req{bhttp::verb::get, "/fhir/metadata", 11};
   req.set(bhttp::field::host, "127.0.0.1");
   req.set(bhttp::field::authorization, "Bearer " + kKey);
-  bhttp::write(tls, req);
-  beast::flat_buffer buf;
-  bhttp::response<bhttp::string_body> res;
-  bhttp::read(tls, buf, res);
+  auto res = round_trip(tls, req);
   EXPECT_EQ(res.result_int(), 200u);
   EXPECT_NE(res.body().find("CapabilityStatement"), std::string::npos);
 
