@@ -1,22 +1,14 @@
 #include "connectors/http/server.hpp"
 
 #include <ctime>
-#include <mutex>
-#include <unordered_map>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "connectors/http/listen.hpp"
 #include "connectors/http/response.hpp"
 #include "connectors/observability/log.hpp"
 #include "connectors/observability/metrics.hpp"
@@ -27,23 +19,10 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using listen::close_socket;
+using listen::use_tuple;
 
 namespace {
-
-// What shutdown needs to reach a connection from outside its strand.
-struct Connection {
-  asio::any_io_executor executor;
-  beast::tcp_stream* stream = nullptr;  // valid while alive; touched only on `executor`
-  bool idle = false;                    // waiting for the first byte of the next request
-  bool alive = true;
-};
-
-void close_socket(beast::tcp_stream& s) {
-  beast::error_code ec;
-  s.socket().shutdown(tcp::socket::shutdown_both, ec);
-  s.socket().close(ec);
-}
 
 // The IMF-fixdate for the Date header, formatted at most once a second per thread.
 std::string http_date_now() {
@@ -70,10 +49,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   tcp::acceptor acceptor;
   std::unique_ptr<asio::ssl::context> tls;
   std::atomic<bool> draining{false};
-  std::atomic<std::size_t> active{0};
-  std::mutex mu;
-  std::uint64_t next_id = 0;
-  std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
+  listen::Connections connections;
   obs::Gauge* open_gauge = nullptr;
   obs::Counter* rejected = nullptr;
   obs::Counter* limit_413 = nullptr;
@@ -90,28 +66,27 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   asio::awaitable<void> accept_loop() {
+    auto keep_accepting = [](const beast::error_code& ec) {
+      // EMFILE and friends: log, back off briefly, keep serving the open connections.
+      obs::log(obs::Level::warn, "accept failed", {{"error", ec.message()}});
+      return true;
+    };
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
-      if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        // EMFILE and friends: log, back off briefly, keep serving the open connections.
-        obs::log(obs::Level::warn, "accept failed", {{"error", ec.message()}});
-        asio::steady_timer t(acceptor.get_executor(), std::chrono::milliseconds(50));
-        co_await t.async_wait(use_tuple);
-        continue;
-      }
+      auto accepted = co_await listen::accept_next(acceptor, ioc, keep_accepting);
+      if (!accepted) co_return;
+      tcp::socket& socket = *accepted;
       if (draining.load()) {
         beast::error_code ignored;
         socket.close(ignored);
         continue;
       }
       auto exec = socket.get_executor();
-      if (active.load() >= opts.max_connections) {
+      if (connections.active() >= opts.max_connections) {
         if (rejected) rejected->inc();
         asio::co_spawn(exec, reject_busy(beast::tcp_stream(std::move(socket))), asio::detached);
         continue;
       }
-      active.fetch_add(1);
+      connections.count();
       if (open_gauge) open_gauge->add(1);
       asio::co_spawn(exec, connection(beast::tcp_stream(std::move(socket))), asio::detached);
     }
@@ -136,15 +111,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
   asio::awaitable<void> connection(beast::tcp_stream stream) {
     auto self = shared_from_this();
-    auto conn = std::make_shared<Connection>();
-    conn->executor = stream.get_executor();
-    conn->stream = &stream;
-    std::uint64_t id;
-    {
-      std::lock_guard lock(mu);
-      id = next_id++;
-      connections.emplace(id, conn);
-    }
+    auto conn = connections.enter(stream);
     RequestInfo info;
     beast::error_code ec;
     auto remote = stream.socket().remote_endpoint(ec);
@@ -168,14 +135,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     } catch (const std::exception& e) {
       obs::log(obs::Level::error, "connection failed", {{"error", e.what()}});
     }
-    close_socket(stream);
-    conn->alive = false;
-    conn->stream = nullptr;
-    {
-      std::lock_guard lock(mu);
-      connections.erase(id);
-    }
-    active.fetch_sub(1);
+    connections.leave(*conn, stream);
     if (open_gauge) open_gauge->add(-1);
   }
 
@@ -198,39 +158,28 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
   }
 
   template <class Stream>
-  asio::awaitable<void> serve(Stream& stream, Connection& conn, const RequestInfo& info) {
-    auto& lowest = beast::get_lowest_layer(stream);
+  asio::awaitable<void> serve(Stream& stream, listen::Connection& conn, const RequestInfo& info) {
     beast::flat_buffer buffer;
     std::size_t served = 0;
     for (;;) {
       if (buffer.size() == 0) {
         // Idle: a keep-alive connection between requests. Shutdown closes these.
         if (draining.load()) co_return;
-        conn.idle = true;
-        lowest.expires_after(opts.idle_timeout);
-        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
-        conn.idle = false;
-        if (ec) co_return;  // closed, idle timeout or shutdown
-        buffer.commit(n);
+        // Closed, idle timeout or shutdown: done.
+        if (!co_await listen::await_next_request(stream, buffer, conn, opts.idle_timeout)) co_return;
       }
 
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
-      parser.body_limit(opts.body_limit);
-      lowest.expires_after(opts.read_timeout);
-      auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
-      (void)rn;
+      listen::RequestParser parser;
+      const beast::error_code rec = co_await listen::read_request(stream, buffer, parser, opts);
       if (rec) {
-        const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
+        const unsigned version = listen::request_version(parser);
         if (rec == bhttp::error::body_limit) {
           if (limit_413) limit_413->inc();
           Response r = outcome(fhir::Error::payload_too_large(
                                    "Request body exceeds the limit of " + std::to_string(opts.body_limit) + " bytes.",
                                    {}, "body_limit"),
                                version, false);
-          lowest.expires_after(opts.write_timeout);
-          auto [wec, wn] = co_await bhttp::async_write(stream, r, use_tuple);
-          if (!wec) co_await linger(stream);
+          if (!co_await listen::write_message(stream, r, opts.write_timeout)) co_await linger(stream);
           co_return;
         }
         if (rec == bhttp::error::header_limit) {
@@ -243,21 +192,15 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
                                               {}},
                                   "header_limit"),
                       version, false);
-          lowest.expires_after(opts.write_timeout);
-          co_await bhttp::async_write(stream, r, use_tuple);
+          co_await listen::write_message(stream, r, opts.write_timeout);
           co_await linger(stream);
           co_return;
         }
-        if (rec == bhttp::error::end_of_stream || rec == beast::error::timeout ||
-            rec == asio::error::operation_aborted || rec == asio::error::connection_reset ||
-            rec == asio::error::eof) {
-          co_return;
-        }
+        if (listen::peer_gone(rec)) co_return;
         // Not HTTP we can read: say so once and close.
         Response r = outcome(fhir::Error::invalid("Malformed HTTP request: " + rec.message() + ".", {}, rec.message()),
                              version, false);
-        lowest.expires_after(opts.write_timeout);
-        co_await bhttp::async_write(stream, r, use_tuple);
+        co_await listen::write_message(stream, r, opts.write_timeout);
         co_return;
       }
 
@@ -277,10 +220,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
       res.version(req.version());
       res.keep_alive(!last);
       if (res.find(bhttp::field::date) == res.end()) res.set(bhttp::field::date, http_date_now());
-      lowest.expires_after(opts.write_timeout);
-      auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
-      (void)wn;
-      if (wec || last) co_return;
+      if (co_await listen::write_message(stream, res, opts.write_timeout) || last) co_return;
     }
   }
 };
@@ -305,7 +245,6 @@ Server::~Server() {
 
 void Server::start() {
   auto& o = impl_->opts;
-  const std::string where = o.address + ":" + std::to_string(o.port);
   if (!o.tls_cert_file.empty() || !o.tls_key_file.empty()) {
     if (o.tls_cert_file.empty() || o.tls_key_file.empty())
       throw std::runtime_error("TLS needs both a certificate and a key file");
@@ -320,26 +259,18 @@ void Server::start() {
     if (ec) throw std::runtime_error("cannot load TLS key " + o.tls_key_file + ": " + ec.message());
     impl_->tls = std::move(ctx);
   }
-  beast::error_code ec;
-  auto addr = asio::ip::make_address(o.address, ec);
-  if (ec) throw std::runtime_error("invalid listen address " + o.address + ": " + ec.message());
-  tcp::endpoint ep{addr, o.port};
   auto& a = impl_->acceptor;
-  a.open(ep.protocol(), ec);
-  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) a.bind(ep, ec);
-  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  listen::bind_and_listen(a, o.address, o.port);
   asio::co_spawn(a.get_executor(), [impl = impl_]() { return impl->accept_loop(); }, asio::detached);
 }
 
 std::uint16_t Server::port() const {
-  beast::error_code ec;
-  auto ep = impl_->acceptor.local_endpoint(ec);
-  return ec ? 0 : ep.port();
+  return listen::bound_port(impl_->acceptor);
 }
 
-std::size_t Server::active_connections() const { return impl_->active.load(); }
+std::size_t Server::active_connections() const {
+  return impl_->connections.active();
+}
 
 namespace {
 // Polls until every connection has closed; past the grace period it closes the rest.
@@ -353,25 +284,16 @@ struct Drain : std::enable_shared_from_this<Drain> {
   Drain(std::shared_ptr<Server::Impl> i, std::chrono::milliseconds grace, std::function<void()> d)
       : impl(std::move(i)), timer(impl->ioc), deadline(std::chrono::steady_clock::now() + grace), done(std::move(d)) {}
 
-  void close_connections(bool only_idle) {
-    std::lock_guard lock(impl->mu);
-    for (auto& [id, c] : impl->connections) {
-      asio::post(c->executor, [c = c, only_idle] {
-        if (c->alive && c->stream && (!only_idle || c->idle)) close_socket(*c->stream);
-      });
-    }
-  }
-
   void step() {
-    if (impl->active.load() == 0) {
+    if (impl->connections.active() == 0) {
       if (auto d = std::move(done)) d();
       return;
     }
     if (!forced && std::chrono::steady_clock::now() >= deadline) {
       forced = true;
-      close_connections(false);
+      impl->connections.close_all(false);
     } else {
-      close_connections(true);  // those that went idle since the last look
+      impl->connections.close_all(true);  // those that went idle since the last look
     }
     timer.expires_after(std::chrono::milliseconds(20));
     timer.async_wait([self = shared_from_this()](beast::error_code) { self->step(); });

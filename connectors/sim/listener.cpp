@@ -1,21 +1,13 @@
 #include "connectors/sim/listener.hpp"
 
 #include <atomic>
-#include <mutex>
 #include <stdexcept>
-#include <unordered_map>
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 
+#include "connectors/http/listen.hpp"
 #include "connectors/observability/log.hpp"
 
 namespace simpul::connectors::sim {
@@ -24,21 +16,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+namespace listen = http::listen;
 
 namespace {
-
-struct Connection {
-  asio::any_io_executor executor;
-  beast::tcp_stream* stream = nullptr;  // valid while alive; touched only on `executor`
-  bool alive = true;
-};
-
-void close_socket(beast::tcp_stream& s) {
-  beast::error_code ec;
-  s.socket().shutdown(tcp::socket::shutdown_both, ec);
-  s.socket().close(ec);
-}
 
 Response plain(unsigned status, std::string body, unsigned version) {
   Response r{static_cast<bhttp::status>(status), version};
@@ -57,88 +37,58 @@ struct Listener::Impl : std::enable_shared_from_this<Listener::Impl> {
   std::shared_ptr<Simulator> simulator;
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
-  std::atomic<std::size_t> active{0};
-  std::mutex mu;
-  std::uint64_t next_id = 0;
-  std::unordered_map<std::uint64_t, std::shared_ptr<Connection>> connections;
+  listen::Connections connections;
 
   Impl(asio::io_context& io, ListenerOptions o, std::shared_ptr<Simulator> s)
       : ioc(io), opts(std::move(o)), simulator(std::move(s)), acceptor(asio::make_strand(io)) {}
 
   asio::awaitable<void> accept_loop() {
+    auto keep_accepting = [this](const beast::error_code& ec) {
+      if (stopping.load()) return false;
+      obs::log(obs::Level::warn, "sim accept failed", {{"service", simulator->name()}, {"error", ec.message()}});
+      return true;
+    };
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
-      if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor.is_open() || stopping.load()) co_return;
-        obs::log(obs::Level::warn, "sim accept failed", {{"service", simulator->name()}, {"error", ec.message()}});
-        asio::steady_timer t(acceptor.get_executor(), std::chrono::milliseconds(50));
-        co_await t.async_wait(use_tuple);
-        continue;
-      }
-      if (stopping.load() || active.load() >= opts.max_connections) {
+      auto accepted = co_await listen::accept_next(acceptor, ioc, keep_accepting);
+      if (!accepted) co_return;
+      if (stopping.load() || connections.active() >= opts.max_connections) {
         beast::error_code ignored;
-        socket.close(ignored);
+        accepted->close(ignored);
         continue;
       }
-      active.fetch_add(1);
-      auto exec = socket.get_executor();
-      asio::co_spawn(exec, connection(beast::tcp_stream(std::move(socket))), asio::detached);
+      connections.count();
+      auto exec = accepted->get_executor();
+      asio::co_spawn(exec, connection(beast::tcp_stream(std::move(*accepted))), asio::detached);
     }
   }
 
   asio::awaitable<void> connection(beast::tcp_stream stream) {
     auto self = shared_from_this();
-    auto conn = std::make_shared<Connection>();
-    conn->executor = stream.get_executor();
-    conn->stream = &stream;
-    std::uint64_t id;
-    {
-      std::lock_guard lock(mu);
-      id = next_id++;
-      connections.emplace(id, conn);
-    }
+    auto conn = connections.enter(stream);
     try {
-      co_await serve(stream);
+      co_await serve(stream, *conn);
     } catch (const std::exception& e) {
       obs::log(obs::Level::error, "sim connection failed", {{"service", simulator->name()}, {"error", e.what()}});
     }
-    close_socket(stream);
-    conn->alive = false;
-    conn->stream = nullptr;
-    {
-      std::lock_guard lock(mu);
-      connections.erase(id);
-    }
-    active.fetch_sub(1);
+    connections.leave(*conn, stream);
   }
 
-  asio::awaitable<void> serve(beast::tcp_stream& stream) {
+  asio::awaitable<void> serve(beast::tcp_stream& stream, listen::Connection& conn) {
     beast::flat_buffer buffer;
     for (;;) {
       if (stopping.load()) co_return;
-      if (buffer.size() == 0) {
-        stream.expires_after(opts.idle_timeout);
-        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
-        if (ec) co_return;
-        buffer.commit(n);
-      }
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
-      parser.body_limit(opts.body_limit);
-      stream.expires_after(opts.read_timeout);
-      auto [rec, rn] = co_await bhttp::async_read(stream, buffer, parser, use_tuple);
-      (void)rn;
+      if (buffer.size() == 0 && !co_await listen::await_next_request(stream, buffer, conn, opts.idle_timeout))
+        co_return;
+      listen::RequestParser parser;
+      const beast::error_code rec = co_await listen::read_request(stream, buffer, parser, opts);
       if (rec) {
-        if (rec == bhttp::error::end_of_stream || rec == beast::error::timeout ||
-            rec == asio::error::operation_aborted || rec == asio::error::connection_reset || rec == asio::error::eof)
-          co_return;
-        const unsigned version = parser.is_header_done() ? parser.get().version() : 11;
+        if (listen::peer_gone(rec)) co_return;
+        const unsigned version = listen::request_version(parser);
         unsigned status = 400;
         if (rec == bhttp::error::body_limit) status = 413;
         if (rec == bhttp::error::header_limit) status = 431;
         Response r = plain(status, "Bad request: " + rec.message() + "\n", version);
-        stream.expires_after(opts.write_timeout);
-        co_await bhttp::async_write(stream, r, use_tuple);
+        co_await listen::write_message(stream, r, opts.write_timeout);
         co_return;
       }
       Request req = parser.release();
@@ -154,10 +104,7 @@ struct Listener::Impl : std::enable_shared_from_this<Listener::Impl> {
       const bool last = stopping.load() || !req.keep_alive();
       res.version(req.version());
       res.keep_alive(!last);
-      stream.expires_after(opts.write_timeout);
-      auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
-      (void)wn;
-      if (wec || last) co_return;
+      if (co_await listen::write_message(stream, res, opts.write_timeout) || last) co_return;
     }
   }
 };
@@ -170,28 +117,18 @@ Listener::Listener(asio::io_context& ioc, ListenerOptions options, std::shared_p
 Listener::~Listener() { stop(); }
 
 void Listener::start() {
-  auto& o = impl_->opts;
-  const std::string where = o.address + ":" + std::to_string(o.port);
-  beast::error_code ec;
-  auto addr = asio::ip::make_address(o.address, ec);
-  if (ec) throw std::runtime_error("invalid listen address " + o.address + ": " + ec.message());
-  tcp::endpoint ep{addr, o.port};
   auto& a = impl_->acceptor;
-  a.open(ep.protocol(), ec);
-  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) a.bind(ep, ec);
-  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  listen::bind_and_listen(a, impl_->opts.address, impl_->opts.port);
   asio::co_spawn(a.get_executor(), [impl = impl_]() { return impl->accept_loop(); }, asio::detached);
 }
 
 std::uint16_t Listener::port() const {
-  beast::error_code ec;
-  auto ep = impl_->acceptor.local_endpoint(ec);
-  return ec ? 0 : ep.port();
+  return listen::bound_port(impl_->acceptor);
 }
 
-std::size_t Listener::active_connections() const { return impl_->active.load(); }
+std::size_t Listener::active_connections() const {
+  return impl_->connections.active();
+}
 
 void Listener::stop() {
   auto impl = impl_;
@@ -200,12 +137,7 @@ void Listener::stop() {
     beast::error_code ec;
     impl->acceptor.close(ec);
   });
-  std::lock_guard lock(impl->mu);
-  for (auto& [id, c] : impl->connections) {
-    asio::post(c->executor, [c = c] {
-      if (c->alive && c->stream) close_socket(*c->stream);
-    });
-  }
+  impl->connections.close_all(false);
 }
 
 }  // namespace simpul::connectors::sim
