@@ -372,13 +372,7 @@ bool is_plain_response(std::string_view method, std::string_view path) {
     p = slash == std::string_view::npos ? std::string_view{} : p.substr(slash);
   }
   if (const auto q = p.find_first_of("?#"); q != std::string_view::npos) p = p.substr(0, q);
-  std::vector<std::string_view> segs;
-  std::size_t i = 0;
-  while (i <= p.size()) {
-    const std::size_t j = std::min(p.find('/', i), p.size());
-    if (j > i) segs.push_back(p.substr(i, j - i));
-    i = j + 1;
-  }
+  const std::vector<std::string_view> segs = path_segments(p);
   for (const Rule& rule : kRules) {
     if (!iequals(rule.method, method)) continue;
     std::vector<std::string_view> pattern;
@@ -394,6 +388,17 @@ bool is_plain_response(std::string_view method, std::string_view path) {
     if (match) return true;
   }
   return false;
+}
+
+std::vector<std::string_view> path_segments(std::string_view path) {
+  std::vector<std::string_view> segs;
+  std::size_t i = 0;
+  while (i <= path.size()) {
+    const std::size_t j = std::min(path.find('/', i), path.size());
+    if (j > i) segs.push_back(path.substr(i, j - i));
+    i = j + 1;
+  }
+  return segs;
 }
 
 bool DecodedResponse::is_success_code() const noexcept {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "connectors/bpjs/crypto.hpp"
 #include "connectors/bpjs/error.hpp"
@@ -49,6 +50,9 @@ Result<Envelope> parse_envelope(std::string_view body, int http_status);
 /// include the service prefix, host or query string; the table is matched
 /// against the end of the path, case-insensitively.
 bool is_plain_response(std::string_view method, std::string_view path);
+
+/// The non-empty segments of a '/'-separated path ("/a//b/" gives a, b); views into `path`.
+std::vector<std::string_view> path_segments(std::string_view path);
 
 /// What to do when `response` is a string that should be encrypted but does
 /// not decrypt (bad Base64, padding, lz stream, or not JSON once decoded).

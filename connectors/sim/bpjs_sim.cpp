@@ -130,17 +130,6 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-std::vector<std::string_view> split_path(std::string_view p) {
-  std::vector<std::string_view> segs;
-  std::size_t i = 0;
-  while (i <= p.size()) {
-    const std::size_t j = std::min(p.find('/', i), p.size());
-    if (j > i) segs.push_back(p.substr(i, j - i));
-    i = j + 1;
-  }
-  return segs;
-}
-
 std::optional<std::string> percent_decode(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -187,25 +176,16 @@ std::string envelope(Service s, std::string_view code, std::string_view message,
     if (response_json) w.key("response").raw(*response_json);
   };
   w.obj();
-  switch (s) {
-    case Service::vclaim:
-      w.o("metaData");
-      write_code(true);
-      w.s("message", message).end();
-      write_response();
-      break;
-    case Service::pcare:
-      write_response();
-      w.o("metaData").s("message", message);
-      write_code(false);
-      w.end();
-      break;
-    case Service::antrean:
-      w.o("metadata");
-      write_code(false);
-      w.s("message", message).end();
-      write_response();
-      break;
+  if (s == Service::pcare) {
+    write_response();
+    w.o("metaData").s("message", message);
+    write_code(false);
+    w.end();
+  } else {  // V-Claim and Antrean: metadata first, code before message
+    w.o(s == Service::vclaim ? "metaData" : "metadata");
+    write_code(s == Service::vclaim);
+    w.s("message", message).end();
+    write_response();
   }
   w.end();
   return w.take();
@@ -462,7 +442,7 @@ struct BpjsSimulator::Impl {
   };
   Match match(std::string_view method, std::string_view path) const {
     Match m;
-    const auto segs = split_path(path);
+    const auto segs = bpjs::path_segments(path);
     if (segs.empty()) return m;
     const std::string_view base = segs[0];
     if (base == "vclaim-rest" || base == "vclaim-rest-dev") m.service = Service::vclaim;
@@ -477,7 +457,7 @@ struct BpjsSimulator::Impl {
     }
     for (const auto& r : routes) {
       if (r.service != *m.service || r.method != method) continue;
-      const auto pat = split_path(r.pattern);
+      const auto pat = bpjs::path_segments(r.pattern);
       if (pat.size() != rest.size()) continue;
       std::vector<std::string> params;
       bool good = true;
@@ -508,7 +488,8 @@ struct BpjsSimulator::Impl {
       std::string key = m.service ? std::string(service_name(*m.service)) : std::string("unknown");
       key += " " + method + " ";
       if (m.route) {
-        for (auto seg : split_path(m.route->pattern)) key += (seg == "*" ? std::string("{}") : std::string(seg)) + "/";
+        for (auto seg : bpjs::path_segments(m.route->pattern))
+          key += (seg == "*" ? std::string("{}") : std::string(seg)) + "/";
         key.pop_back();
       } else {
         key += "(no route)";
