@@ -59,14 +59,34 @@ bool valid_jam(const std::string& s) {  // "08:00-16:00"
   return true;
 }
 
-Outcome antrean_add(Env& env, const Ctx& ctx) {
+// An Antrean write's body and the kodebooking it names.
+struct BookingBody {
+  std::optional<rapidjson::Document> doc;
+  std::string kode;
+};
+
+// Parses ctx.body and its kodebooking; the Antrean error when it cannot.
+std::optional<Outcome> parse_booking_body(const Ctx& ctx, BookingBody& out) {
   std::string err;
-  auto doc = parse_object(ctx.body, err);
-  if (!doc) return antrean_error("Request tidak valid: " + err);
-  const auto& b = *doc;
+  out.doc = parse_object(ctx.body, err);
+  if (!out.doc) return antrean_error("Request tidak valid: " + err);
+  out.kode = json::text_or_empty(*out.doc, "kodebooking");
+  if (out.kode.empty()) return antrean_error("kodebooking wajib diisi");
+  return std::nullopt;
+}
+
+// The stored booking `kode`, or nullptr. Call with state.mu held.
+Antrean* find_booking(State& state, const std::string& kode) {
+  auto it = state.antrean.find(kode);
+  return it == state.antrean.end() ? nullptr : &it->second;
+}
+
+Outcome antrean_add(Env& env, const Ctx& ctx) {
+  BookingBody body;
+  if (auto e = parse_booking_body(ctx, body)) return *e;
+  const auto& b = *body.doc;
+  const std::string& kode = body.kode;
   auto t = [&](const char* k) { return json::text_or_empty(b, k); };
-  const std::string kode = t("kodebooking");
-  if (kode.empty()) return antrean_error("kodebooking wajib diisi");
   const std::string jenis = t("jenispasien");
   if (jenis != "JKN" && jenis != "NON JKN") return antrean_error("jenispasien harus JKN atau NON JKN");
   if (jenis == "JKN") {
@@ -108,35 +128,31 @@ Outcome antrean_add(Env& env, const Ctx& ctx) {
 }
 
 Outcome antrean_batal(Env& env, const Ctx& ctx) {
-  std::string err;
-  auto doc = parse_object(ctx.body, err);
-  if (!doc) return antrean_error("Request tidak valid: " + err);
-  const std::string kode = json::text_or_empty(*doc, "kodebooking");
-  if (kode.empty()) return antrean_error("kodebooking wajib diisi");
-  if (json::text_or_empty(*doc, "keterangan").empty()) return antrean_error("keterangan wajib diisi");
+  BookingBody body;
+  if (auto e = parse_booking_body(ctx, body)) return *e;
+  const std::string keterangan = json::text_or_empty(*body.doc, "keterangan");
+  if (keterangan.empty()) return antrean_error("keterangan wajib diisi");
   std::lock_guard lock(env.state.mu);
-  auto it = env.state.antrean.find(kode);
-  if (it == env.state.antrean.end()) return antrean_error("Antrean tidak ditemukan");
-  if (it->second.batal) return antrean_error("Antrean sudah dibatalkan sebelumnya");
-  it->second.batal = true;
-  it->second.f["keterangan_batal"] = json::text_or_empty(*doc, "keterangan");
+  Antrean* a = find_booking(env.state, body.kode);
+  if (!a) return antrean_error("Antrean tidak ditemukan");
+  if (a->batal) return antrean_error("Antrean sudah dibatalkan sebelumnya");
+  a->batal = true;
+  a->f["keterangan_batal"] = keterangan;
   return write_ok();
 }
 
 Outcome antrean_updatewaktu(Env& env, const Ctx& ctx) {
-  std::string err;
-  auto doc = parse_object(ctx.body, err);
-  if (!doc) return antrean_error("Request tidak valid: " + err);
-  const std::string kode = json::text_or_empty(*doc, "kodebooking");
-  if (kode.empty()) return antrean_error("kodebooking wajib diisi");
-  if (!is_int(*doc, "taskid") || !is_int(*doc, "waktu")) return antrean_error("taskid dan waktu harus berupa angka");
-  const auto id = json::at(*doc, "taskid")->GetInt64();
-  const auto waktu = json::at(*doc, "waktu")->GetInt64();
+  BookingBody body;
+  if (auto e = parse_booking_body(ctx, body)) return *e;
+  const rapidjson::Value& doc = *body.doc;
+  if (!is_int(doc, "taskid") || !is_int(doc, "waktu")) return antrean_error("taskid dan waktu harus berupa angka");
+  const auto id = json::at(doc, "taskid")->GetInt64();
+  const auto waktu = json::at(doc, "waktu")->GetInt64();
   if (!((id >= 1 && id <= 7) || id == 99)) return antrean_error("taskid harus 1-7 atau 99");
   std::lock_guard lock(env.state.mu);
-  auto it = env.state.antrean.find(kode);
-  if (it == env.state.antrean.end()) return antrean_error("Antrean tidak ditemukan");
-  auto& tasks = it->second.tasks;
+  Antrean* a = find_booking(env.state, body.kode);
+  if (!a) return antrean_error("Antrean tidak ditemukan");
+  auto& tasks = a->tasks;
   for (const auto& [tid, tw] : tasks)
     if (tid == id) return antrean_error("TaskId=" + std::to_string(id) + " sudah ada");
   if (!tasks.empty() && id != 99 && id < tasks.back().first)
@@ -145,19 +161,19 @@ Outcome antrean_updatewaktu(Env& env, const Ctx& ctx) {
   if (!tasks.empty() && waktu < tasks.back().second)
     return antrean_error("waktu TaskId=" + std::to_string(id) + " tidak boleh lebih awal dari task sebelumnya");
   tasks.emplace_back(id, waktu);
-  if (id == 99) it->second.batal = true;
+  if (id == 99) a->batal = true;
   return write_ok();
 }
 
 Outcome antrean_by_kodebooking(Env& env, const Ctx& ctx) {
   std::lock_guard lock(env.state.mu);
-  auto it = env.state.antrean.find(ctx.params[0]);
-  if (it == env.state.antrean.end()) return antrean_error("Data tidak ditemukan");
-  const Fields& f = it->second.f;
+  const Antrean* a = find_booking(env.state, ctx.params[0]);
+  if (!a) return antrean_error("Data tidak ditemukan");
+  const Fields& f = a->f;
   json::Writer w;
   w.arr()
       .obj()
-      .s("kodebooking", it->second.kodebooking)
+      .s("kodebooking", a->kodebooking)
       .s("tanggal", field(f, "tanggalperiksa"))
       .s("kodepoli", field(f, "kodepoli"))
       .key("kodedokter")
@@ -174,7 +190,7 @@ Outcome antrean_by_kodebooking(Env& env, const Ctx& ctx) {
       .s("noantrean", field(f, "nomorantrean"))
       .s("estimasidilayani", field(f, "estimasidilayani"))
       .s("createdtime", field(f, "estimasidilayani"))
-      .s("status", it->second.batal ? "Batal" : "Belum dilayani")
+      .s("status", a->batal ? "Batal" : "Belum dilayani")
       .end()
       .end_arr();
   Outcome o = ok(w.take(), "Ok");

@@ -314,19 +314,37 @@ std::string sep_detail(const Sep& s) {
   return w.take();
 }
 
-const rapidjson::Value* t_sep(const std::optional<rapidjson::Document>& doc) {
-  if (!doc) return nullptr;
-  const rapidjson::Value* t = json::at(*doc, "request.t_sep");
-  return t && t->IsObject() ? t : nullptr;
+// A SEP write's body: its request.t_sep object and, for update and delete, the noSep it names.
+struct SepBody {
+  std::optional<rapidjson::Document> doc;
+  const rapidjson::Value* t = nullptr;
+  std::string no;
+};
+
+// Parses ctx.body down to request.t_sep (and its noSep when `names_sep`); the V-Claim error when it cannot.
+std::optional<Outcome> parse_sep_body(const Ctx& ctx, bool names_sep, SepBody& out) {
+  std::string err;
+  out.doc = parse_object(ctx.body, err);
+  if (out.doc) out.t = json::at(*out.doc, "request.t_sep");
+  if (!out.t || !out.t->IsObject())
+    return vclaim_error(out.doc ? "Request tidak valid: request.t_sep tidak ditemukan" : "Request tidak valid: " + err);
+  if (!names_sep) return std::nullopt;
+  out.no = json::text_or_empty(*out.t, "noSep");
+  if (out.no.empty()) return vclaim_error("noSep wajib diisi");
+  return std::nullopt;
+}
+
+// The stored SEP `no` unless it is unknown or deleted. Call with state.mu held.
+Sep* live_sep(State& state, const std::string& no) {
+  auto it = state.seps.find(no);
+  return it == state.seps.end() || it->second.deleted ? nullptr : &it->second;
 }
 
 Outcome sep_insert(Env& env, const Ctx& ctx) {
-  std::string err;
-  auto doc = parse_object(ctx.body, err);
-  const rapidjson::Value* t = t_sep(doc);
-  if (!t) return vclaim_error(doc ? "Request tidak valid: request.t_sep tidak ditemukan" : "Request tidak valid: " + err);
+  SepBody body;
+  if (auto e = parse_sep_body(ctx, false, body)) return *e;
   Sep s;
-  collect(*t, kInsertFields, s.f);
+  collect(*body.t, kInsertFields, s.f);
   if (auto e = validate_sep(s.f, ctx.today)) return vclaim_error(*e);
   const auto tgl = *cal::parse_ymd(field(s.f, "tglSep"));
   {
@@ -341,45 +359,37 @@ Outcome sep_insert(Env& env, const Ctx& ctx) {
 }
 
 Outcome sep_update(Env& env, const Ctx& ctx) {
-  std::string err;
-  auto doc = parse_object(ctx.body, err);
-  const rapidjson::Value* t = t_sep(doc);
-  if (!t) return vclaim_error(doc ? "Request tidak valid: request.t_sep tidak ditemukan" : "Request tidak valid: " + err);
-  const std::string no = json::text_or_empty(*t, "noSep");
-  if (no.empty()) return vclaim_error("noSep wajib diisi");
+  SepBody body;
+  if (auto e = parse_sep_body(ctx, true, body)) return *e;
   std::lock_guard lock(env.state.mu);
-  auto it = env.state.seps.find(no);
-  if (it == env.state.seps.end() || it->second.deleted) return vclaim_error("Data SEP " + no + " tidak ditemukan");
-  Fields merged = it->second.f;
-  collect(*t, kUpdateFields, merged);
+  Sep* sep = live_sep(env.state, body.no);
+  if (!sep) return vclaim_error("Data SEP " + body.no + " tidak ditemukan");
+  Fields merged = sep->f;
+  collect(*body.t, kUpdateFields, merged);
   if (auto e = validate_sep(merged, ctx.today)) return vclaim_error(*e);
-  it->second.f = std::move(merged);
-  ++it->second.updates;
-  return ok(json::quote(no), "Sukses");
+  sep->f = std::move(merged);
+  ++sep->updates;
+  return ok(json::quote(body.no), "Sukses");
 }
 
 Outcome sep_delete(Env& env, const Ctx& ctx) {
-  std::string err;
-  auto doc = parse_object(ctx.body, err);
-  const rapidjson::Value* t = t_sep(doc);
-  if (!t) return vclaim_error(doc ? "Request tidak valid: request.t_sep tidak ditemukan" : "Request tidak valid: " + err);
-  const std::string no = json::text_or_empty(*t, "noSep");
-  if (no.empty()) return vclaim_error("noSep wajib diisi");
-  if (json::text_or_empty(*t, "user").empty()) return vclaim_error("user wajib diisi");
+  SepBody body;
+  if (auto e = parse_sep_body(ctx, true, body)) return *e;
+  if (json::text_or_empty(*body.t, "user").empty()) return vclaim_error("user wajib diisi");
   std::lock_guard lock(env.state.mu);
-  auto it = env.state.seps.find(no);
-  if (it == env.state.seps.end() || it->second.deleted) return vclaim_error("Data SEP " + no + " tidak ditemukan");
-  it->second.deleted = true;
-  Outcome o = ok(json::quote(no), "Sukses");
+  Sep* sep = live_sep(env.state, body.no);
+  if (!sep) return vclaim_error("Data SEP " + body.no + " tidak ditemukan");
+  sep->deleted = true;
+  Outcome o = ok(json::quote(body.no), "Sukses");
   o.encrypt = false;  // bpjs-api.md §3.6: the delete answers the plain SEP number
   return o;
 }
 
 Outcome sep_get(Env& env, const Ctx& ctx) {
   std::lock_guard lock(env.state.mu);
-  auto it = env.state.seps.find(ctx.params[0]);
-  if (it == env.state.seps.end() || it->second.deleted) return vclaim_error("Data SEP tidak ditemukan");
-  return ok(sep_detail(it->second));
+  const Sep* sep = live_sep(env.state, ctx.params[0]);
+  if (!sep) return vclaim_error("Data SEP tidak ditemukan");
+  return ok(sep_detail(*sep));
 }
 
 Outcome last_sep(Env& env, const Ctx& ctx) {
@@ -512,6 +522,18 @@ Outcome rujukan_by_number(Env& env, const Ctx& ctx, int source) {
 Outcome rujukan_fktp(Env& e, const Ctx& c) { return rujukan_by_number(e, c, 1); }
 Outcome rujukan_rs(Env& e, const Ctx& c) { return rujukan_by_number(e, c, 2); }
 
+// The V-Claim list answer {"<key>":[...]}: write_items(w) writes the items and
+// says how many; none is the "Data tidak ditemukan" error.
+template <class WriteItems>
+Outcome list_answer(const char* key, WriteItems write_items) {
+  json::Writer w;
+  w.obj().a(key);
+  const std::size_t n = write_items(w);
+  w.end_arr().end();
+  if (n == 0) return vclaim_error("Data tidak ditemukan");
+  return ok(w.take());
+}
+
 // ---------------------------------------------------------------- monitoring
 
 Outcome monitoring_kunjungan(Env& env, const Ctx& ctx) {
@@ -520,29 +542,27 @@ Outcome monitoring_kunjungan(Env& env, const Ctx& ctx) {
   const std::string& jns = ctx.params[1];
   if (!one_of(jns, {"1", "2"})) return vclaim_error("Jenis pelayanan harus 1 atau 2");
   std::lock_guard lock(env.state.mu);
-  json::Writer w;
-  w.obj().a("sep");
-  std::size_t n = 0;
-  for (const auto& [k, s] : env.state.seps) {
-    if (s.deleted || field(s.f, "tglSep") != ctx.params[0] || field(s.f, "jnsPelayanan") != jns) continue;
-    const auto p = participant_by_card(field(s.f, "noKartu"));
-    ++n;
-    w.obj()
-        .s("diagnosa", field(s.f, "diagAwal"))
-        .s("jnsPelayanan", jns_text(jns))
-        .s("kelasRawat", field(s.f, "klsRawat.klsRawatHak"))
-        .s("nama", p ? p->nama : std::string())
-        .s("noKartu", field(s.f, "noKartu"))
-        .s("noRujukan", field(s.f, "rujukan.noRujukan"))
-        .s("noSep", s.no_sep)
-        .sn("poli", poli_name(field(s.f, "poli.tujuan")))
-        .n("tglPlgSep")
-        .s("tglSep", field(s.f, "tglSep"))
-        .end();
-  }
-  w.end_arr().end();
-  if (n == 0) return vclaim_error("Data tidak ditemukan");
-  return ok(w.take());
+  return list_answer("sep", [&](json::Writer& w) {
+    std::size_t n = 0;
+    for (const auto& [k, s] : env.state.seps) {
+      if (s.deleted || field(s.f, "tglSep") != ctx.params[0] || field(s.f, "jnsPelayanan") != jns) continue;
+      const auto p = participant_by_card(field(s.f, "noKartu"));
+      ++n;
+      w.obj()
+          .s("diagnosa", field(s.f, "diagAwal"))
+          .s("jnsPelayanan", jns_text(jns))
+          .s("kelasRawat", field(s.f, "klsRawat.klsRawatHak"))
+          .s("nama", p ? p->nama : std::string())
+          .s("noKartu", field(s.f, "noKartu"))
+          .s("noRujukan", field(s.f, "rujukan.noRujukan"))
+          .s("noSep", s.no_sep)
+          .sn("poli", poli_name(field(s.f, "poli.tujuan")))
+          .n("tglPlgSep")
+          .s("tglSep", field(s.f, "tglSep"))
+          .end();
+    }
+    return n;
+  });
 }
 
 Outcome histori(Env& env, const Ctx& ctx) {
@@ -554,33 +574,31 @@ Outcome histori(Env& env, const Ctx& ctx) {
   if (*a > *b) return vclaim_error("tglMulai tidak boleh melebihi tglAkhir");
   const auto p = participant_by_card(card);
   std::lock_guard lock(env.state.mu);
-  json::Writer w;
-  w.obj().a("histori");
-  std::size_t n = 0;
-  for (const auto& [k, s] : env.state.seps) {
-    if (s.deleted || field(s.f, "noKartu") != card) continue;
-    const auto t = cal::parse_ymd(field(s.f, "tglSep"));
-    if (!t || *t < *a || *t > *b) continue;
-    ++n;
-    const std::string ppk = field(s.f, "ppkPelayanan");
-    const auto* fac = cat::find_facility(ppk);
-    w.obj()
-        .s("diagnosa", diag_text(field(s.f, "diagAwal")))
-        .s("jnsPelayanan", field(s.f, "jnsPelayanan"))
-        .s("kelasRawat", field(s.f, "klsRawat.klsRawatHak"))
-        .s("namaPeserta", p ? p->nama : std::string())
-        .s("noKartu", card)
-        .s("noRujukan", field(s.f, "rujukan.noRujukan"))
-        .s("noSep", s.no_sep)
-        .sn("poli", poli_name(field(s.f, "poli.tujuan")))
-        .s("ppkPelayanan", fac ? std::string(fac->name) : ppk)
-        .n("tglPlgSep")
-        .s("tglSep", field(s.f, "tglSep"))
-        .end();
-  }
-  w.end_arr().end();
-  if (n == 0) return vclaim_error("Data tidak ditemukan");
-  return ok(w.take());
+  return list_answer("histori", [&](json::Writer& w) {
+    std::size_t n = 0;
+    for (const auto& [k, s] : env.state.seps) {
+      if (s.deleted || field(s.f, "noKartu") != card) continue;
+      const auto t = cal::parse_ymd(field(s.f, "tglSep"));
+      if (!t || *t < *a || *t > *b) continue;
+      ++n;
+      const std::string ppk = field(s.f, "ppkPelayanan");
+      const auto* fac = cat::find_facility(ppk);
+      w.obj()
+          .s("diagnosa", diag_text(field(s.f, "diagAwal")))
+          .s("jnsPelayanan", field(s.f, "jnsPelayanan"))
+          .s("kelasRawat", field(s.f, "klsRawat.klsRawatHak"))
+          .s("namaPeserta", p ? p->nama : std::string())
+          .s("noKartu", card)
+          .s("noRujukan", field(s.f, "rujukan.noRujukan"))
+          .s("noSep", s.no_sep)
+          .sn("poli", poli_name(field(s.f, "poli.tujuan")))
+          .s("ppkPelayanan", fac ? std::string(fac->name) : ppk)
+          .n("tglPlgSep")
+          .s("tglSep", field(s.f, "tglSep"))
+          .end();
+    }
+    return n;
+  });
 }
 
 // ---------------------------------------------------------------- referensi
@@ -592,17 +610,15 @@ bool matches(std::string_view code, std::string_view name, const std::string& kw
 
 template <class Items, class Code, class Name>
 Outcome code_name_list(const char* key, const Items& items, const std::string& kw, Code code, Name name) {
-  json::Writer w;
-  w.obj().a(key);
-  std::size_t n = 0;
-  for (const auto& it : items) {
-    if (!kw.empty() && !matches(code(it), name(it), kw)) continue;
-    ++n;
-    w.obj().s("kode", code(it)).s("nama", name(it)).end();
-  }
-  w.end_arr().end();
-  if (n == 0) return vclaim_error("Data tidak ditemukan");
-  return ok(w.take());
+  return list_answer(key, [&](json::Writer& w) {
+    std::size_t n = 0;
+    for (const auto& it : items) {
+      if (!kw.empty() && !matches(code(it), name(it), kw)) continue;
+      ++n;
+      w.obj().s("kode", code(it)).s("nama", name(it)).end();
+    }
+    return n;
+  });
 }
 
 Outcome ref_diagnosa(Env&, const Ctx& ctx) {
@@ -631,17 +647,15 @@ Outcome ref_faskes(Env&, const Ctx& ctx) {
 Outcome ref_dokter(Env&, const Ctx& ctx) {
   if (!one_of(ctx.params[0], {"1", "2"})) return vclaim_error("Jenis pelayanan harus 1 atau 2");
   if (!cal::parse_ymd(ctx.params[1])) return vclaim_error("Format tanggal tidak sesuai, gunakan yyyy-MM-dd");
-  json::Writer w;
-  w.obj().a("list");
-  std::size_t n = 0;
-  for (const auto& d : cat::doctors()) {
-    if (lower(d.poli) != lower(ctx.params[2])) continue;
-    ++n;
-    w.obj().s("kode", d.code).s("nama", d.name).end();
-  }
-  w.end_arr().end();
-  if (n == 0) return vclaim_error("Data tidak ditemukan");
-  return ok(w.take());
+  return list_answer("list", [&](json::Writer& w) {
+    std::size_t n = 0;
+    for (const auto& d : cat::doctors()) {
+      if (lower(d.poli) != lower(ctx.params[2])) continue;
+      ++n;
+      w.obj().s("kode", d.code).s("nama", d.name).end();
+    }
+    return n;
+  });
 }
 
 Outcome ref_propinsi(Env&, const Ctx&) {
