@@ -330,22 +330,32 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
 
   // ---- strand entry points ----
 
-  // Runs f on the strand's thread under the lock (unless closed), then delivers whatever
+  // Runs f under the lock; unless f returns false, publishes the gauges and delivers whatever
   // completed, outside the lock.
   template <class F>
-  void locked(F&& f) {
+  void then_deliver(F&& f) {
     std::vector<Finished> out;
     {
       std::lock_guard lk(mu);
-      if (closed) return;
-      f();
-      pump();
+      if (!f()) return;
       publish();
       if (finished.empty()) return;
       out.swap(finished);
       ++delivering;
     }
     deliver(out);
+  }
+
+  // Runs f on the strand's thread under the lock (unless closed), then delivers whatever
+  // completed, outside the lock.
+  template <class F>
+  void locked(F&& f) {
+    then_deliver([&] {
+      if (closed) return false;
+      f();
+      pump();
+      return true;
+    });
   }
 
   // The Core whose hooks this thread is running (to avoid waiting on ourselves in shutdown).
@@ -369,9 +379,7 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
   }
 
   void admit(std::unique_ptr<Transfer> owned) {
-    std::vector<Finished> out;
-    {
-      std::lock_guard lk(mu);
+    then_deliver([&] {
       Transfer* t = owned.get();
       if (closed) {
         finish(t, HttpError{ErrorKind::cancelled, "client shut down", false});
@@ -390,12 +398,8 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
         }
         pump();
       }
-      publish();
-      if (finished.empty()) return;
-      out.swap(finished);
-      ++delivering;
-    }
-    deliver(out);
+      return true;
+    });
   }
 
   void cancel(std::uint64_t id) {
@@ -872,18 +876,11 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
 
 namespace {
 
-// Installed in the caller's cancellation slot. Holds only a weak reference and an id, so a
-// late or repeated emission after completion (or after the client is gone) is a no-op.
-struct CancelRequest {
-  std::weak_ptr<HttpClient::Core> core;
-  std::uint64_t id;
-  void operator()(asio::cancellation_type_t type) const {
-    if (type == asio::cancellation_type::none) return;
-    if (auto c = core.lock()) {
-      asio::post(c->strand, [c, id = id] { c->cancel(id); });
-    }
-  }
-};
+// The client's part of a cancellation (detail::CancelById): withdraw the transfer on the strand.
+void cancel_transfer(const std::shared_ptr<HttpClient::Core>& c, std::uint64_t id) {
+  asio::post(c->strand, [c, id] { c->cancel(id); });
+}
+using CancelRequest = detail::CancelById<HttpClient::Core, cancel_transfer>;
 
 }  // namespace
 

@@ -4,11 +4,13 @@
 // The concrete handler's associated executor is resolved while its type is still known, so
 // completion always *posts* the handler to that executor (never runs it inline on the
 // client's strand) and the executor is kept busy (outstanding work) until then.
+#include <cstdint>
 #include <memory>
 #include <type_traits>
 #include <utility>
 
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/cancellation_type.hpp>
 #include <boost/asio/execution.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -58,5 +60,18 @@ std::unique_ptr<Completion<Arg>> make_completion(Handler&& h, const DefaultExecu
   using H = std::decay_t<Handler>;
   return std::make_unique<CompletionFor<Arg, H, DefaultExecutor>>(std::move(h), fallback);
 }
+
+// Installed in the caller's cancellation slot. Holds only a weak reference to the owner and
+// the operation's id, so a late or repeated emission after completion (or after the owner is
+// gone) is a no-op; otherwise Cancel(owner, id) withdraws the operation.
+template <class Owner, void (*Cancel)(const std::shared_ptr<Owner>&, std::uint64_t)>
+struct CancelById {
+  std::weak_ptr<Owner> owner;
+  std::uint64_t id;
+  void operator()(boost::asio::cancellation_type_t type) const {
+    if (type == boost::asio::cancellation_type::none) return;
+    if (auto o = owner.lock()) Cancel(o, id);
+  }
+};
 
 }  // namespace simpul::connectors::http::detail

@@ -187,27 +187,23 @@ void Permit::release() noexcept {
 
 namespace {
 
-struct CancelAcquire {
-  std::weak_ptr<detail::LimiterState> state;
-  std::uint64_t id;
-  void operator()(asio::cancellation_type_t type) const {
-    if (type == asio::cancellation_type::none) return;
-    auto s = state.lock();
-    if (!s) return;
-    std::unique_ptr<detail::Completion<Permit>> done;
-    {
-      std::lock_guard lk(s->mu);
-      auto it = s->index.find(id);
-      if (it == s->index.end()) return;  // granted or failed already
-      auto key = it->second.key;
-      done = std::move(it->second.pos->done);
-      key->waiters.erase(it->second.pos);
-      s->index.erase(it);
-      s->maybe_forget(key);
-    }
-    try { done->complete(Permit(PermitError::cancelled)); } catch (...) {}
+// The limiter's part of a cancellation (detail::CancelById): a waiter still waiting leaves
+// its queue and completes with `cancelled`.
+void cancel_waiter(const std::shared_ptr<detail::LimiterState>& s, std::uint64_t id) {
+  std::unique_ptr<detail::Completion<Permit>> done;
+  {
+    std::lock_guard lk(s->mu);
+    auto it = s->index.find(id);
+    if (it == s->index.end()) return;  // granted or failed already
+    auto key = it->second.key;
+    done = std::move(it->second.pos->done);
+    key->waiters.erase(it->second.pos);
+    s->index.erase(it);
+    s->maybe_forget(key);
   }
-};
+  try { done->complete(Permit(PermitError::cancelled)); } catch (...) {}
+}
+using CancelAcquire = detail::CancelById<detail::LimiterState, cancel_waiter>;
 
 }  // namespace
 
