@@ -89,34 +89,55 @@ constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag | rapidjson::kPa
 // Why the SAX wrapper stopped the parse (reported by RapidJSON as kParseErrorTermination).
 enum class StopReason { none, too_deep, lone_surrogate };
 
+// A SAX handler that passes every event on to `target` (a Document or a
+// Writer). The handlers below derive from it and replace only the events they
+// check or repair (a derived member hides the one forwarded here).
+template <typename Target>
+class SaxForwarder {
+ public:
+  explicit SaxForwarder(Target& target) : target_(target) {}
+
+  bool Null() { return target_.Null(); }
+  bool Bool(bool b) { return target_.Bool(b); }
+  bool Int(int i) { return target_.Int(i); }
+  bool Uint(unsigned u) { return target_.Uint(u); }
+  bool Int64(std::int64_t i) { return target_.Int64(i); }
+  bool Uint64(std::uint64_t u) { return target_.Uint64(u); }
+  bool Double(double d) { return target_.Double(d); }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return target_.RawNumber(s, n, copy); }
+  bool String(const char* s, rapidjson::SizeType n, bool copy) { return target_.String(s, n, copy); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return target_.Key(s, n, copy); }
+  bool StartObject() { return target_.StartObject(); }
+  bool EndObject(rapidjson::SizeType members) { return target_.EndObject(members); }
+  bool StartArray() { return target_.StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) { return target_.EndArray(elements); }
+
+ protected:
+  Target& target_;
+};
+
 // Forwards SAX events to the Document, counting nesting depth so that the
 // document never grows deeper than the limit, and rejecting strings that the
 // \u escapes turned into invalid UTF-8 (a lone low surrogate such as \uDC00).
-class LimitedHandler {
- public:
-  LimitedHandler(rapidjson::Document& doc, std::size_t max_depth) : doc_(doc), max_depth_(max_depth) {}
+class LimitedHandler : public SaxForwarder<rapidjson::Document> {
+  using Base = SaxForwarder<rapidjson::Document>;
 
-  bool Null() { return doc_.Null(); }
-  bool Bool(bool b) { return doc_.Bool(b); }
-  bool Int(int i) { return doc_.Int(i); }
-  bool Uint(unsigned u) { return doc_.Uint(u); }
-  bool Int64(std::int64_t i) { return doc_.Int64(i); }
-  bool Uint64(std::uint64_t u) { return doc_.Uint64(u); }
-  bool Double(double d) { return doc_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return doc_.RawNumber(s, n, copy); }
+ public:
+  LimitedHandler(rapidjson::Document& doc, std::size_t max_depth) : Base(doc), max_depth_(max_depth) {}
+
   bool String(const char* s, rapidjson::SizeType n, bool copy) {
-    return check_string(s, n) && doc_.String(s, n, copy);
+    return check_string(s, n) && Base::String(s, n, copy);
   }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return check_string(s, n) && doc_.Key(s, n, copy); }
-  bool StartObject() { return enter() && doc_.StartObject(); }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return check_string(s, n) && Base::Key(s, n, copy); }
+  bool StartObject() { return enter() && Base::StartObject(); }
   bool EndObject(rapidjson::SizeType members) {
     --depth_;
-    return doc_.EndObject(members);
+    return Base::EndObject(members);
   }
-  bool StartArray() { return enter() && doc_.StartArray(); }
+  bool StartArray() { return enter() && Base::StartArray(); }
   bool EndArray(rapidjson::SizeType elements) {
     --depth_;
-    return doc_.EndArray(elements);
+    return Base::EndArray(elements);
   }
 
   StopReason stop_reason() const { return stop_; }
@@ -145,7 +166,6 @@ class LimitedHandler {
     return true;
   }
 
-  rapidjson::Document& doc_;
   std::size_t max_depth_;
   std::size_t depth_ = 0;
   StopReason stop_ = StopReason::none;
@@ -364,34 +384,21 @@ namespace {
 
 // SAX filter in front of a Writer: repairs strings that are not valid UTF-8.
 template <typename Out>
-class Utf8Filter {
+class Utf8Filter : public SaxForwarder<Out> {
+  using SaxForwarder<Out>::target_;
+
  public:
-  explicit Utf8Filter(Out& out) : out_(out) {}
-  bool Null() { return out_.Null(); }
-  bool Bool(bool b) { return out_.Bool(b); }
-  bool Int(int i) { return out_.Int(i); }
-  bool Uint(unsigned u) { return out_.Uint(u); }
-  bool Int64(std::int64_t i) { return out_.Int64(i); }
-  bool Uint64(std::uint64_t u) { return out_.Uint64(u); }
-  bool Double(double d) { return out_.Double(d); }
-  bool RawNumber(const char* s, rapidjson::SizeType n, bool copy) { return out_.RawNumber(s, n, copy); }
+  explicit Utf8Filter(Out& out) : SaxForwarder<Out>(out) {}
   bool String(const char* s, rapidjson::SizeType n, bool copy) {
-    if (is_valid_utf8({s, n})) return out_.String(s, n, copy);
+    if (is_valid_utf8({s, n})) return target_.String(s, n, copy);
     const std::string fixed = sanitize_utf8({s, n});
-    return out_.String(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()), true);
+    return target_.String(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()), true);
   }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) {
-    if (is_valid_utf8({s, n})) return out_.Key(s, n, copy);
+    if (is_valid_utf8({s, n})) return target_.Key(s, n, copy);
     const std::string fixed = sanitize_utf8({s, n});
-    return out_.Key(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()), true);
+    return target_.Key(fixed.data(), static_cast<rapidjson::SizeType>(fixed.size()), true);
   }
-  bool StartObject() { return out_.StartObject(); }
-  bool EndObject(rapidjson::SizeType n) { return out_.EndObject(n); }
-  bool StartArray() { return out_.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) { return out_.EndArray(n); }
-
- private:
-  Out& out_;
 };
 
 template <typename Writer>
