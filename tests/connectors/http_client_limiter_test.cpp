@@ -49,6 +49,26 @@ struct Grants {
   }
 };
 
+// For tests with one waiter whose outcome is checked: `g` collects the grants, `last` that
+// waiter's permit or refusal. Declared before the io threads (cio) so that late completions
+// never outlive them.
+struct OneWaiter {
+  Grants g;
+  Slot<Permit> last;
+  ClientIo cio;
+
+  auto into_last() {
+    return [this](Permit p) { last.set(std::move(p)); };
+  }
+  // Waits for the waiter's outcome and checks it is a refusal for `why`.
+  void expect_refused(PermitError why) {
+    auto p = last.wait();
+    ASSERT_TRUE(p.has_value());
+    EXPECT_FALSE(p->ok());
+    EXPECT_EQ(p->error(), why);
+  }
+};
+
 TEST(KeyedLimiter, CapsConcurrencyPerKeyAndServesWaitersInOrder) {
   // Declared before the io threads so that late completions never outlive them.
   Grants g;
@@ -123,57 +143,41 @@ TEST(KeyedLimiter, PerKeyLimitsOverrideTheDefaults) {
 }
 
 TEST(KeyedLimiter, TooManyWaitersFailFast) {
-  // Declared before the io threads so that late completions never outlive them.
-  Grants g;
-  Slot<Permit> third;
-  ClientIo cio;
-  KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 1, .max_waiters = 1});
-  lim.acquire("k", g.handler(0));
-  lim.acquire("k", g.handler(1));
-  lim.acquire("k", [&](Permit p) { third.set(std::move(p)); });
-  auto p = third.wait();
-  ASSERT_TRUE(p.has_value());
-  EXPECT_FALSE(p->ok());
-  EXPECT_EQ(p->error(), PermitError::too_many);
+  OneWaiter t;
+  KeyedLimiter lim(t.cio.io, LimitOptions{.max_concurrent = 1, .max_waiters = 1});
+  lim.acquire("k", t.g.handler(0));
+  lim.acquire("k", t.g.handler(1));
+  lim.acquire("k", t.into_last());
+  t.expect_refused(PermitError::too_many);
   EXPECT_EQ(lim.waiting("k"), 1u);
 }
 
 TEST(KeyedLimiter, CancellingAWaiterCompletesItWithCancelled) {
-  // Declared before the io threads so that late completions never outlive them.
-  Grants g;
-  Slot<Permit> waiting;
-  ClientIo cio;
-  KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 1});
-  lim.acquire("k", g.handler(0));
+  OneWaiter t;
+  KeyedLimiter lim(t.cio.io, LimitOptions{.max_concurrent = 1});
+  lim.acquire("k", t.g.handler(0));
   asio::cancellation_signal sig;
-  lim.acquire("k", asio::bind_cancellation_slot(sig.slot(), [&](Permit p) { waiting.set(std::move(p)); }));
+  lim.acquire("k", asio::bind_cancellation_slot(sig.slot(), t.into_last()));
   EXPECT_EQ(lim.waiting("k"), 1u);
   sig.emit(asio::cancellation_type::terminal);
-  auto p = waiting.wait();
-  ASSERT_TRUE(p.has_value());
-  EXPECT_EQ(p->error(), PermitError::cancelled);
+  t.expect_refused(PermitError::cancelled);
   EXPECT_EQ(lim.waiting("k"), 0u);
   sig.emit(asio::cancellation_type::terminal);  // late emission: no effect
-  ASSERT_TRUE(wait_until([&] { return g.size() == 1; }));
-  ASSERT_TRUE(g.release(0));
+  ASSERT_TRUE(wait_until([&] { return t.g.size() == 1; }));
+  ASSERT_TRUE(t.g.release(0));
   EXPECT_EQ(lim.active("k"), 0u);
 }
 
 TEST(KeyedLimiter, ShutdownCompletesWaitersAndLaterReleasesAreHarmless) {
-  // Declared before the io threads so that late completions never outlive them.
-  Grants g;
-  Slot<Permit> waiting;
-  ClientIo cio;
+  OneWaiter t;
   {
-    KeyedLimiter lim(cio.io, LimitOptions{.max_concurrent = 1, .rate_per_second = 1000});
-    lim.acquire("k", g.handler(0));
-    lim.acquire("k", [&](Permit p) { waiting.set(std::move(p)); });
-    ASSERT_TRUE(wait_until([&] { return g.size() == 1; }));
+    KeyedLimiter lim(t.cio.io, LimitOptions{.max_concurrent = 1, .rate_per_second = 1000});
+    lim.acquire("k", t.g.handler(0));
+    lim.acquire("k", t.into_last());
+    ASSERT_TRUE(wait_until([&] { return t.g.size() == 1; }));
   }
-  auto p = waiting.wait();
-  ASSERT_TRUE(p.has_value());
-  EXPECT_EQ(p->error(), PermitError::shut_down);
-  EXPECT_TRUE(g.release(0));  // the limiter is gone; releasing is a no-op
+  t.expect_refused(PermitError::shut_down);
+  EXPECT_TRUE(t.g.release(0));  // the limiter is gone; releasing is a no-op
 }
 
 TEST(KeyedLimiter, IdleKeysAreForgotten) {

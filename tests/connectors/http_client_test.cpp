@@ -38,15 +38,6 @@ Reply echo(const Request& req) {
   return r;
 }
 
-// Runs one request with a callback and waits (bounded) for its result.
-HttpResult run(HttpClient& c, HttpRequest req) {
-  Slot<HttpResult> s;
-  c.async_request(std::move(req), [&](HttpResult r) { s.set(std::move(r)); });
-  auto r = s.wait(60s);
-  if (!r) return HttpResult(HttpError{ErrorKind::other, "TEST: no completion within 60 s"});
-  return std::move(*r);
-}
-
 TEST(HttpClient, RoundTripsEveryMethodWithHeadersAndBody) {
   TestServer srv(echo);
   ClientIo cio;
@@ -275,11 +266,26 @@ ClientOptions fast_retry() {
   return ClientOptions{.retry = {.max_attempts = 3, .base_delay = 10ms, .max_delay = 100ms}};
 }
 
-TEST(HttpClient, RetriesGetOn503UntilItSucceeds) {
-  auto flaky = std::make_shared<Flaky>();
-  flaky->fail_first = 2;
-  TestServer srv([flaky](const Request& r) { return (*flaky)(r); });
+// A Flaky server that fails its first `fail_first` requests, and a client (fast retries by
+// default) in front of it.
+struct FlakyUpstream {
+  std::shared_ptr<Flaky> flaky;
+  TestServer srv;
   ClientIo cio;
+  HttpClient client;
+
+  explicit FlakyUpstream(int fail_first, std::vector<std::pair<std::string, std::string>> fail_headers = {},
+                         ClientOptions opts = fast_retry())
+      : flaky(std::make_shared<Flaky>()),
+        srv([f = flaky](const Request& r) { return (*f)(r); }),
+        client(cio.io, std::move(opts)) {
+    flaky->fail_first = fail_first;
+    flaky->fail_headers = std::move(fail_headers);
+  }
+  int hits() const { return flaky->hits.load(); }
+};
+
+TEST(HttpClient, RetriesGetOn503UntilItSucceeds) {
   std::vector<CallStats> seen;
   std::mutex mu;
   auto opts = fast_retry();
@@ -287,13 +293,13 @@ TEST(HttpClient, RetriesGetOn503UntilItSucceeds) {
     std::lock_guard lk(mu);
     seen.push_back(cs);
   };
-  HttpClient client(cio.io, opts);
-  auto r = run(client, HttpRequest{.url = srv.url("/peserta/123"), .label = "/peserta/{}"});
+  FlakyUpstream up(2, {}, opts);
+  auto r = run(up.client, HttpRequest{.url = up.srv.url("/peserta/123"), .label = "/peserta/{}"});
   ASSERT_TRUE(r.ok()) << r.error().reason;
   EXPECT_EQ(r.response().status, 200);
   EXPECT_EQ(r.response().body, "up");
   EXPECT_EQ(r.attempts(), 3);
-  EXPECT_EQ(flaky->hits.load(), 3);
+  EXPECT_EQ(up.hits(), 3);
   ASSERT_TRUE(wait_until([&] {
     std::lock_guard lk(mu);
     return seen.size() == 1;
@@ -309,50 +315,37 @@ TEST(HttpClient, RetriesGetOn503UntilItSucceeds) {
 }
 
 TEST(HttpClient, GivesUpAfterMaxAttemptsAndReturnsTheLast503) {
-  auto flaky = std::make_shared<Flaky>();
-  flaky->fail_first = 100;
-  TestServer srv([flaky](const Request& r) { return (*flaky)(r); });
-  ClientIo cio;
-  HttpClient client(cio.io, fast_retry());
-  auto r = run(client, HttpRequest{.url = srv.url("/x")});
+  FlakyUpstream up(100);
+  auto r = run(up.client, HttpRequest{.url = up.srv.url("/x")});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.response().status, 503);
   EXPECT_EQ(r.attempts(), 3);
-  EXPECT_EQ(flaky->hits.load(), 3);
-  auto once = run(client, HttpRequest{.url = srv.url("/x"), .max_attempts = 1});
+  EXPECT_EQ(up.hits(), 3);
+  auto once = run(up.client, HttpRequest{.url = up.srv.url("/x"), .max_attempts = 1});
   EXPECT_EQ(once.attempts(), 1);
-  EXPECT_EQ(flaky->hits.load(), 4);
+  EXPECT_EQ(up.hits(), 4);
 }
 
 TEST(HttpClient, NeverRetriesPostPutOrDelete) {
-  auto flaky = std::make_shared<Flaky>();
-  flaky->fail_first = 100;
-  TestServer srv([flaky](const Request& r) { return (*flaky)(r); });
-  ClientIo cio;
-  HttpClient client(cio.io, fast_retry());
+  FlakyUpstream up(100);
   int expected_hits = 0;
   for (Method m : {Method::post, Method::put, Method::del}) {
-    auto r = run(client, HttpRequest{.method = m, .url = srv.url("/sep"), .body = "{}", .max_attempts = 5});
+    auto r = run(up.client, HttpRequest{.method = m, .url = up.srv.url("/sep"), .body = "{}", .max_attempts = 5});
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r.response().status, 503);
     EXPECT_EQ(r.attempts(), 1);
-    EXPECT_EQ(flaky->hits.load(), ++expected_hits) << to_string(m);
+    EXPECT_EQ(up.hits(), ++expected_hits) << to_string(m);
   }
 }
 
 TEST(HttpClient, RetryAfterLongerThanTheMaximumDelayStopsRetrying) {
-  auto flaky = std::make_shared<Flaky>();
-  flaky->fail_first = 100;
-  flaky->fail_headers = {{"Retry-After", "3600"}};
-  TestServer srv([flaky](const Request& r) { return (*flaky)(r); });
-  ClientIo cio;
-  HttpClient client(cio.io, fast_retry());
-  auto r = run(client, HttpRequest{.url = srv.url("/x")});
+  FlakyUpstream up(100, {{"Retry-After", "3600"}});
+  auto r = run(up.client, HttpRequest{.url = up.srv.url("/x")});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r.response().status, 503);
   EXPECT_EQ(r.response().header("retry-after"), "3600");
   EXPECT_EQ(r.attempts(), 1);
-  EXPECT_EQ(flaky->hits.load(), 1);
+  EXPECT_EQ(up.hits(), 1);
 }
 
 TEST(HttpClient, RetriesGetOnTransportErrorsButNotPost) {

@@ -1,7 +1,8 @@
 #pragma once
 // Test support for the HTTP client suites: a small Beast HTTP(S) server on 127.0.0.1:0 with
 // its own io_context thread, a client-side io_context run by two threads, a throwaway CA +
-// server certificate made with the OpenSSL API, and bounded waiting helpers.
+// server certificate made with the OpenSSL API, bounded waiting helpers and run() (one
+// request, awaited).
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -32,6 +33,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include "connectors/http/client.hpp"
 
 namespace simpul_test {
 
@@ -326,5 +329,16 @@ class TempFile {
   std::filesystem::path dir_{};
   std::filesystem::path path_{};
 };
+
+// Runs one request with a callback and waits (bounded) for its result.
+inline simpul::connectors::http::HttpResult run(simpul::connectors::http::HttpClient& c,
+                                                simpul::connectors::http::HttpRequest req) {
+  using namespace simpul::connectors::http;
+  Slot<HttpResult> s;
+  c.async_request(std::move(req), [&](HttpResult r) { s.set(std::move(r)); });
+  auto r = s.wait(60s);
+  if (!r) return HttpResult(HttpError{ErrorKind::other, "TEST: no completion within 60 s"});
+  return std::move(*r);
+}
 
 }  // namespace simpul_test

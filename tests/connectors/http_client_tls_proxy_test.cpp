@@ -11,14 +11,6 @@ namespace {
 using namespace simpul::connectors::http;
 using namespace simpul_test;
 
-HttpResult run_one(HttpClient& c, HttpRequest req) {
-  Slot<HttpResult> s;
-  c.async_request(std::move(req), [&](HttpResult r) { s.set(std::move(r)); });
-  auto r = s.wait(60s);
-  if (!r) return HttpResult(HttpError{ErrorKind::other, "TEST: no completion within 60 s"});
-  return std::move(*r);
-}
-
 Reply hello(const Request&) { return Reply{.body = "hello over tls"}; }
 
 TEST(HttpClientTls, RejectsAnUnknownCaWithTheDefaultStore) {
@@ -26,7 +18,7 @@ TEST(HttpClientTls, RejectsAnUnknownCaWithTheDefaultStore) {
   TestServer srv(hello, server_tls(pki.server));
   ClientIo cio;
   HttpClient client(cio.io, ClientOptions{.retry = {.max_attempts = 1}});
-  auto r = run_one(client, HttpRequest{.url = srv.url("/")});
+  auto r = run(client, HttpRequest{.url = srv.url("/")});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::tls) << r.error().reason;
   EXPECT_FALSE(r.error().maybe_delivered);
@@ -40,7 +32,7 @@ TEST(HttpClientTls, TrustsTheConfiguredCaBundle) {
   ClientIo cio;
   HttpClient client(cio.io, ClientOptions{.ca_bundle = ca.path()});
   for (int i = 0; i < 3; ++i) {
-    auto r = run_one(client, HttpRequest{.method = Method::post, .url = srv.url("/secure"), .body = "x"});
+    auto r = run(client, HttpRequest{.method = Method::post, .url = srv.url("/secure"), .body = "x"});
     ASSERT_TRUE(r.ok()) << r.error().reason;
     EXPECT_EQ(r.response().status, 200);
     EXPECT_EQ(r.response().body, "hello over tls");
@@ -54,7 +46,7 @@ TEST(HttpClientTls, VerifiesTheHostNameEvenWithATrustedCa) {
   TestServer srv(hello, server_tls(pki.server));
   ClientIo cio;
   HttpClient client(cio.io, ClientOptions{.ca_bundle = ca.path(), .retry = {.max_attempts = 1}});
-  auto r = run_one(client, HttpRequest{.url = srv.url("/")});
+  auto r = run(client, HttpRequest{.url = srv.url("/")});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::tls) << r.error().reason;
   EXPECT_EQ(srv.requests.load(), 0);
@@ -65,7 +57,7 @@ TEST(HttpClientTls, MissingCaBundleFileIsATlsError) {
   TestServer srv(hello, server_tls(pki.server));
   ClientIo cio;
   HttpClient client(cio.io, ClientOptions{.ca_bundle = "/nonexistent/simpul-ca.pem", .retry = {.max_attempts = 1}});
-  auto r = run_one(client, HttpRequest{.url = srv.url("/")});
+  auto r = run(client, HttpRequest{.url = srv.url("/")});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().kind, ErrorKind::tls) << r.error().reason;
 }
@@ -117,7 +109,7 @@ TEST(HttpClientProxy, SendsRequestsThroughTheConfiguredProxy) {
   TestServer proxy_srv([proxy](const Request& r) { return (*proxy)(r); });
   ClientIo cio;
   HttpClient client(cio.io, ClientOptions{.proxy = "http://127.0.0.1:" + std::to_string(proxy_srv.port())});
-  auto r = run_one(client, HttpRequest{.url = origin.url("/fhir/Patient?x=1")});
+  auto r = run(client, HttpRequest{.url = origin.url("/fhir/Patient?x=1")});
   ASSERT_TRUE(r.ok()) << r.error().reason;
   EXPECT_EQ(r.response().status, 200);
   EXPECT_EQ(r.response().body, "origin saw /fhir/Patient?x=1");
@@ -135,7 +127,7 @@ TEST(HttpClientProxy, NoProxyListBypassesTheProxy) {
   ClientIo cio;
   HttpClient client(cio.io, ClientOptions{.proxy = "http://127.0.0.1:" + std::to_string(proxy_srv.port()),
                                           .no_proxy = "127.0.0.1"});
-  auto r = run_one(client, HttpRequest{.url = origin.url("/x")});
+  auto r = run(client, HttpRequest{.url = origin.url("/x")});
   ASSERT_TRUE(r.ok()) << r.error().reason;
   EXPECT_EQ(r.response().body, "direct");
   EXPECT_EQ(proxy_srv.requests.load(), 0);
@@ -152,7 +144,7 @@ TEST(HttpClientProxy, WithoutTheOptionTheEnvironmentProxyIsIgnored) {
   HttpResult r = HttpResult(HttpError{});
   {
     HttpClient client(cio.io);
-    r = run_one(client, HttpRequest{.url = origin.url("/x")});
+    r = run(client, HttpRequest{.url = origin.url("/x")});
   }
   ::unsetenv("http_proxy");
   ASSERT_TRUE(r.ok()) << r.error().reason;
