@@ -287,13 +287,21 @@ std::string App::render_capability_statement(bool pretty) const {
       operations.PushBack(op, a);
     }
   }
+  // Per resource type: interactions (read, search-type, ...) and type-level
+  // operations ("/fhir/Type/$name"), whose definitions are Simpul's own.
   std::map<std::string, std::vector<std::string>> interactions;
+  std::map<std::string, std::vector<std::string>> type_operations;
   for (const auto& r : routes_) {
     if (!r.fhir || r.path == "/fhir/metadata" || r.path.rfind("/fhir/", 0) != 0) continue;
     std::string rest_of = r.path.substr(6);
     const auto slash = rest_of.find('/');
     const std::string type = rest_of.substr(0, slash);
     if (type.empty() || type[0] == '$' || type[0] == '{') continue;
+    if (slash != std::string::npos && rest_of.compare(slash, 2, "/$") == 0) {
+      type_operations[type].push_back(rest_of.substr(slash + 2));
+      interactions[type];
+      continue;
+    }
     std::string interaction = r.method == "GET" ? (slash == std::string::npos ? "search-type" : "read")
                               : r.method == "POST" ? "create" : r.method == "PUT" ? "update" : "delete";
     auto& v = interactions[type];
@@ -310,7 +318,17 @@ std::string App::render_capability_statement(bool pretty) const {
         one.AddMember("code", str(i), a);
         inter.PushBack(one, a);
       }
-      res.AddMember("interaction", inter, a);
+      if (!inter.Empty()) res.AddMember("interaction", inter, a);
+      if (auto ops = type_operations.find(type); ops != type_operations.end()) {
+        Value list_ops(rapidjson::kArrayType);
+        for (const auto& name : ops->second) {
+          Value op(rapidjson::kObjectType);
+          op.AddMember("name", str(name), a);
+          op.AddMember("definition", str("https://fhir.simpul.id/OperationDefinition/" + type + "-" + name), a);
+          list_ops.PushBack(op, a);
+        }
+        res.AddMember("operation", list_ops, a);
+      }
       resources.PushBack(res, a);
     }
     rest.AddMember("resource", resources, a);

@@ -188,7 +188,7 @@ Config load_config(const std::string& path) {
   c.path = path;
   const std::string base_dir = std::filesystem::path(path).parent_path().string();
 
-  r.known_keys(doc, "", {"server", "limits", "store", "log", "secrets", "tenants"});
+  r.known_keys(doc, "", {"server", "limits", "store", "log", "secrets", "bpjs", "tenants"});
 
   if (const toml::table* s = r.table(doc, "", "server")) {
     r.known_keys(*s, "server", {"listen", "threads", "tls_cert", "tls_key"});
@@ -252,6 +252,24 @@ Config load_config(const std::string& path) {
     r.known_keys(*s, "secrets", {"file"});
     r.read_string(*s, "secrets", "file", c.secrets_file);
     c.secrets_file = resolve_path(base_dir, c.secrets_file);
+  }
+
+  if (const toml::table* s = r.table(doc, "", "bpjs")) {
+    r.known_keys(*s, "bpjs",
+                 {"endpoint", "read_timeout_ms", "write_timeout_ms", "connect_timeout_ms", "ca_bundle", "proxy"});
+    r.read_string(*s, "bpjs", "endpoint", c.bpjs.endpoint);
+    const std::string& e = c.bpjs.endpoint;
+    if (e != "simulator" && e != "development" && e != "production" && e.rfind("https://", 0) != 0 &&
+        e.rfind("http://", 0) != 0)
+      r.problem(s->get("endpoint"), "bpjs.endpoint",
+                "must be \"simulator\", \"development\", \"production\" or an origin like "
+                "\"https://proxy.rs.local:8443\", got \"" + e + "\"");
+    r.read_ms(*s, "bpjs", "read_timeout_ms", c.bpjs.read_timeout);
+    r.read_ms(*s, "bpjs", "write_timeout_ms", c.bpjs.write_timeout);
+    r.read_ms(*s, "bpjs", "connect_timeout_ms", c.bpjs.connect_timeout);
+    r.read_string(*s, "bpjs", "ca_bundle", c.bpjs.ca_bundle);
+    c.bpjs.ca_bundle = resolve_path(base_dir, c.bpjs.ca_bundle);
+    r.read_string(*s, "bpjs", "proxy", c.bpjs.proxy);
   }
 
   std::set<std::string> key_hashes;

@@ -65,6 +65,19 @@ struct Limits {
   double rate_burst = 200;
 };
 
+// Where BPJS is (docs/configuration.md, [bpjs]).
+struct BpjsSettings {
+  // "simulator": the built-in BPJS simulator, started in-process on loopback (demo, tests);
+  // "development" / "production": BPJS's published base URLs (bpjs-api.md §1);
+  // an origin "https://host[:port]": the production paths under that origin (a proxy, a test double).
+  std::string endpoint = "production";
+  std::chrono::milliseconds read_timeout{10'000};   // GET, per attempt
+  std::chrono::milliseconds write_timeout{20'000};  // SEP insert/update/delete
+  std::chrono::milliseconds connect_timeout{5'000};
+  std::string ca_bundle;  // PEM file of trusted CAs; empty = the system store
+  std::string proxy;      // forward proxy URL; empty = none (the environment's proxy variables are ignored)
+};
+
 struct Config {
   std::string path;  // the file it came from
   std::string listen_address = "127.0.0.1";
@@ -81,6 +94,7 @@ struct Config {
   std::string log_file;  // empty = stderr
   std::string secrets_file;
   Limits limits;
+  BpjsSettings bpjs;
   std::vector<Tenant> tenants;
 
   const Tenant* tenant(std::string_view id) const;

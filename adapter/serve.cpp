@@ -2,6 +2,7 @@
 // io_context on a thread per core until SIGTERM/SIGINT.
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -10,10 +11,14 @@
 
 #include "adapter/app.hpp"
 #include "adapter/auth.hpp"
+#include "adapter/bpjs_upstream.hpp"
 #include "adapter/cli.hpp"
 #include "adapter/config.hpp"
 #include "adapter/store/store.hpp"
+#include "adapter/vclaim_routes.hpp"
 #include "adapter/version.hpp"
+#include "connectors/sim/bpjs_sim.hpp"
+#include "connectors/sim/listener.hpp"
 #include "connectors/http/server.hpp"
 #include "connectors/observability/log.hpp"
 #include "connectors/observability/metrics.hpp"
@@ -35,6 +40,36 @@ std::string demo_key_problem(const Config& c) {
                ": this is a published demo API key; refusing to listen on non-loopback address " +
                c.listen_address + " (replace the key, or listen on 127.0.0.1)";
   return {};
+}
+
+// `[bpjs] endpoint = "simulator"`: the built-in BPJS simulator on a loopback
+// port, accepting exactly the tenants' (resolved) credentials.
+std::unique_ptr<connectors::sim::Listener> start_bpjs_simulator(asio::io_context& ioc, const Config& config) {
+  namespace sim = connectors::sim;
+  sim::BpjsSimOptions options;
+  options.consumers.clear();
+  for (const Tenant& t : config.tenants) {
+    connectors::bpjs::BpjsCredentials c;
+    if (!tenant_bpjs_credentials(config, t, c)) continue;
+    bool seen = false;
+    for (const auto& known : options.consumers) seen = seen || known.cons_id == c.cons_id;
+    if (seen) continue;
+    sim::BpjsConsumer consumer;
+    consumer.cons_id = c.cons_id;
+    consumer.secret = c.secret_key;
+    if (!c.user_key_vclaim.empty()) consumer.user_key_vclaim = c.user_key_vclaim;
+    if (!c.user_key_pcare.empty()) consumer.user_key_pcare = c.user_key_pcare;
+    if (!c.user_key_antrean.empty()) consumer.user_key_antrean = c.user_key_antrean;
+    if (!c.pcare_username.empty()) consumer.pcare_username = c.pcare_username;
+    if (!c.pcare_password.empty()) consumer.pcare_password = c.pcare_password;
+    consumer.pcare_app_code = c.kd_aplikasi;
+    options.consumers.push_back(std::move(consumer));
+  }
+  if (options.consumers.empty()) options.consumers.emplace_back();  // the published demo consumer
+  auto listener = std::make_unique<sim::Listener>(ioc, sim::ListenerOptions{},
+                                                  std::make_shared<sim::BpjsSimulator>(std::move(options)));
+  listener->start();
+  return listener;
 }
 
 }  // namespace
@@ -91,6 +126,23 @@ int serve_command(const std::string& config_path, const std::string& listen_over
   asio::io_context ioc(static_cast<int>(threads));
   App app(config, *store, metrics);
 
+  std::unique_ptr<connectors::sim::Listener> bpjs_simulator;
+  std::unique_ptr<BpjsUpstream> bpjs;
+  try {
+    connectors::bpjs::BpjsEndpoints endpoints = bpjs_endpoints(config.bpjs);
+    if (config.bpjs.endpoint == "simulator") {
+      bpjs_simulator = start_bpjs_simulator(ioc, config);
+      endpoints = connectors::bpjs::BpjsEndpoints::at("http://127.0.0.1:" + std::to_string(bpjs_simulator->port()));
+      obs::log_always(obs::Level::info, "bpjs simulator",
+                      {{"port", static_cast<unsigned>(bpjs_simulator->port())}, {"demo_only", true}});
+    }
+    bpjs = std::make_unique<BpjsUpstream>(ioc, config, std::move(endpoints), metrics);
+  } catch (const std::exception& e) {
+    std::cerr << "simpul serve: BPJS: " << e.what() << "\n";
+    return 1;
+  }
+  add_vclaim_routes(app, *bpjs, config);
+
   connectors::http::ServerOptions so;
   so.address = config.listen_address;
   so.port = config.listen_port;
@@ -120,7 +172,11 @@ int serve_command(const std::string& config_path, const std::string& listen_over
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     obs::log_always(obs::Level::info, "shutting down", {{"signal", sig}, {"open_connections", server.active_connections()}});
-    server.shutdown(config.limits.shutdown_grace, [&ioc] { ioc.stop(); });
+    // The simulator stops after the drain: in-flight requests may still be calling it.
+    server.shutdown(config.limits.shutdown_grace, [&ioc, &bpjs_simulator] {
+      if (bpjs_simulator) bpjs_simulator->stop();
+      ioc.stop();
+    });
   });
 
   obs::log_always(obs::Level::info, "listening",

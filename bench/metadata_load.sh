@@ -17,7 +17,8 @@ sed -e "s|^url = .*|url = \"sqlite:$dir/bench.db\"|" \
     -e "s|^level = .*|level = \"${SIMPUL_BENCH_LOG_LEVEL:-info}\"|" \
     -e "s|^rate_per_second = .*|rate_per_second = 1000000|" \
     -e "s|^rate_burst = .*|rate_burst = 10000000|" config/demo.toml > "$dir/bench.toml"
-build/simpul serve --config "$dir/bench.toml" --listen 127.0.0.1:0 2>"$dir/server.log" &
+SIMPUL_DEMO_BPJS_CONS_ID=1234 SIMPUL_DEMO_BPJS_SECRET=pwd SIMPUL_DEMO_BPJS_USER_KEY=demo-user-key \
+  build/simpul serve --config "$dir/bench.toml" --listen 127.0.0.1:0 2>"$dir/server.log" &
 pid=$!
 port=""
 for _ in $(seq 1 200); do

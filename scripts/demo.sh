@@ -35,6 +35,11 @@ show curl -sS -o /dev/null -w 'HTTP %{http_code} without a key\n' "$base/fhir/me
 show curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' "$base/fhir/metadata?_pretty=true"
 show curl -sS -X POST -H 'Authorization: Bearer demo-rs-simrs-key' -H 'Content-Type: application/fhir+json' \
   --data '{"resourceType": ' "$base/fhir/metadata"
+show curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' -H 'Content-Type: application/fhir+json' \
+  --data '{"resourceType":"CoverageEligibilityRequest","servicedDate":"2025-06-15","patient":{"identifier":{"system":"https://fhir.simpul.id/sid/bpjs-no-kartu","value":"0001234567890"}}}' \
+  "$base/fhir/CoverageEligibilityRequest/\$check?_pretty=true"
+show curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' \
+  "$base/fhir/Coverage?identifier=https://fhir.simpul.id/sid/bpjs-no-kartu%7C0000000000001"
 echo "\$ curl -sS $base/metrics | grep ^simpul_http_requests_total"
 curl -sS "$base/metrics" | grep '^simpul_http_requests_total' || true
 echo

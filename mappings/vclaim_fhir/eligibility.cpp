@@ -148,10 +148,11 @@ Value extension_string(const Builder& b, const Systems& systems, std::string_vie
   return ext;
 }
 
+// Extension "bpjs-<name>" with a valueCoding in the code system "<bpjs_code_system_base><name>".
 Value extension_coding(const Builder& b, const Systems& systems, std::string_view name, const bpjs::KodeKeterangan& k) {
   auto ext = b.object();
   if (k.kode.empty()) return ext;
-  b.set(ext, "url", extension_url(systems, name));
+  b.set(ext, "url", extension_url(systems, "bpjs-" + std::string(name)));
   b.put(ext, "valueCoding", b.coding(systems.bpjs_code_system_base + std::string(name), k.kode, k.keterangan));
   return ext;
 }
@@ -205,12 +206,12 @@ void fill_coverage(const Builder& b, Value& cov, const bpjs::Peserta& p, bool co
   b.set(cov, "id", "coverage");
 
   auto exts = b.array();
-  b.push(exts, extension_coding(b, systems, "bpjs-status-peserta", p.status_peserta));
+  b.push(exts, extension_coding(b, systems, "status-peserta", p.status_peserta));
   if (!p.prov_umum.kd_provider.empty()) {
     auto ext = b.object();
     b.set(ext, "url", extension_url(systems, "bpjs-provider-umum"));
     auto ref = b.object();
-    b.put(ref, "identifier", b.identifier(systems.bpjs_code_system_base + "faskes", p.prov_umum.kd_provider));
+    b.put(ref, "identifier", b.identifier(systems.kode_faskes, p.prov_umum.kd_provider));
     b.set(ref, "display", p.prov_umum.nm_provider);
     b.put(ext, "valueReference", std::move(ref));
     b.push(exts, std::move(ext));
@@ -225,12 +226,7 @@ void fill_coverage(const Builder& b, Value& cov, const bpjs::Peserta& p, bool co
     b.set_bool(ext, "valueBoolean", p.informasi.e_sep == "True");
     b.push(exts, std::move(ext));
   }
-  if (!p.pisa.empty()) {
-    auto ext = b.object();
-    b.set(ext, "url", extension_url(systems, "bpjs-pisa"));
-    b.put(ext, "valueCoding", b.coding(systems.bpjs_code_system_base + "pisa", p.pisa));
-    b.push(exts, std::move(ext));
-  }
+  b.push(exts, extension_coding(b, systems, "pisa", {"", p.pisa}));
   b.put(cov, "extension", std::move(exts));
 
   auto ids = b.array();

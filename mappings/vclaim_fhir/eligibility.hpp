@@ -26,6 +26,7 @@ namespace simpul::mappings::vclaim_fhir {
 struct Systems {
   std::string nik = "https://fhir.kemkes.go.id/id/nik";
   std::string no_kartu = "https://fhir.simpul.id/sid/bpjs-no-kartu";
+  std::string kode_faskes = "https://fhir.simpul.id/sid/bpjs-kode-faskes";  // BPJS facility code (kode PPK)
   std::string extension_base = "https://fhir.simpul.id/StructureDefinition/";
   std::string bpjs_code_system_base = "https://fhir.simpul.id/CodeSystem/bpjs-";
 };

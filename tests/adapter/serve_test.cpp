@@ -31,6 +31,15 @@ namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 using simpul::testing::Process;
 
+// The demo config's BPJS credential references (scripts/demo.sh sets the same):
+// they match the built-in simulator that `[bpjs] endpoint = "simulator"` starts.
+const bool kDemoBpjsEnvironment = [] {
+  ::setenv("SIMPUL_DEMO_BPJS_CONS_ID", "1234", 0);
+  ::setenv("SIMPUL_DEMO_BPJS_SECRET", "pwd", 0);
+  ::setenv("SIMPUL_DEMO_BPJS_USER_KEY", "demo-user-key", 0);
+  return true;
+}();
+
 const std::string kKey = "demo-rs-simrs-key";
 const std::string kAdminKey = "demo-rs-admin-key";
 const std::string kOtherTenantAdmin = "demo-pkm-admin-key";
@@ -477,3 +486,71 @@ TEST(ServeCli, DemoKeysRefusedOffLoopbackAndBadFlags) {
 }
 
 }  // namespace
+
+// ------------------------------------------------------------ V-Claim eligibility through FHIR
+
+namespace {
+
+std::string eligibility_request(const std::string& system, const std::string& value) {
+  return R"({"resourceType":"CoverageEligibilityRequest","id":"cek-1","status":"active","purpose":["validation"],)"
+         R"("servicedDate":"2025-06-15","patient":{"identifier":{"system":")" +
+         system + R"(","value":")" + value + R"("}}})";
+}
+
+const std::string kCardSystem = "https://fhir.simpul.id/sid/bpjs-no-kartu";
+const std::string kNikSystem = "https://fhir.kemkes.go.id/id/nik";
+
+}  // namespace
+
+TEST_F(ServeTest, EligibilityThroughTheBuiltInBpjsSimulator) {
+  start();
+  const std::string check = "/fhir/CoverageEligibilityRequest/$check";
+  auto active = call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "0001234567890"));
+  ASSERT_EQ(active.status, 200u) << active.body;
+  EXPECT_NE(active.content_type.find("application/fhir+json"), std::string::npos);
+  EXPECT_NE(active.body.find("\"resourceType\":\"CoverageEligibilityResponse\""), std::string::npos);
+  EXPECT_NE(active.body.find("\"inforce\":true"), std::string::npos) << active.body;
+  EXPECT_NE(active.body.find("\"subscriberId\":\"0001234567890\""), std::string::npos);
+  EXPECT_NE(active.body.find("\"reference\":\"CoverageEligibilityRequest/cek-1\""), std::string::npos);
+
+  // An inactive participant (the simulator: cards ending in 9) is a normal answer.
+  auto inactive = call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "0001234567899"));
+  ASSERT_EQ(inactive.status, 200u) << inactive.body;
+  EXPECT_NE(inactive.body.find("\"inforce\":false"), std::string::npos) << inactive.body;
+  EXPECT_NE(inactive.body.find("\"status\":\"cancelled\""), std::string::npos);
+
+  // By NIK (the simulator knows NIKs starting with 99).
+  auto by_nik = call(port_, bhttp::verb::post, check, kKey, eligibility_request(kNikSystem, "9903951739517307"));
+  ASSERT_EQ(by_nik.status, 200u) << by_nik.body;
+  EXPECT_NE(by_nik.body.find("9903951739517307"), std::string::npos);
+
+  // Unknown card: BPJS's own code and message, as a 404 OperationOutcome.
+  auto unknown = call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "0000000000001"));
+  EXPECT_EQ(unknown.status, 404u) << unknown.body;
+  EXPECT_NE(unknown.body.find("\"resourceType\":\"OperationOutcome\""), std::string::npos);
+  EXPECT_NE(unknown.body.find("V-Claim 201"), std::string::npos) << unknown.body;
+
+  // The same lookup as a Coverage search.
+  auto search = call(port_, bhttp::verb::get, "/fhir/Coverage?identifier=" + kCardSystem + "%7C0001234567890", kKey);
+  ASSERT_EQ(search.status, 200u) << search.body;
+  EXPECT_NE(search.body.find("\"type\":\"searchset\""), std::string::npos);
+  EXPECT_NE(search.body.find("\"resourceType\":\"Coverage\""), std::string::npos);
+
+  // Client mistakes are 400s that say what is wrong; no BPJS call is made for them.
+  auto no_patient = call(port_, bhttp::verb::post, check, kKey, R"({"resourceType":"CoverageEligibilityRequest"})");
+  EXPECT_EQ(no_patient.status, 400u);
+  EXPECT_NE(no_patient.body.find("card number"), std::string::npos) << no_patient.body;
+  auto short_card = call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "123"));
+  EXPECT_EQ(short_card.status, 400u);
+  auto no_identifier = call(port_, bhttp::verb::get, "/fhir/Coverage", kKey);
+  EXPECT_EQ(no_identifier.status, 400u);
+
+  // The eligibility role is needed; the CapabilityStatement lists the operation.
+  auto admin = call(port_, bhttp::verb::post, check, kAdminKey, eligibility_request(kCardSystem, "0001234567890"));
+  EXPECT_EQ(admin.status, 403u);
+  auto meta = call(port_, bhttp::verb::get, "/fhir/metadata", kKey);
+  EXPECT_NE(meta.body.find("\"name\":\"check\""), std::string::npos) << meta.body;
+
+  auto metrics = call(port_, bhttp::verb::get, "/metrics");
+  EXPECT_NE(metrics.body.find("simpul_upstream_requests_total"), std::string::npos);
+}

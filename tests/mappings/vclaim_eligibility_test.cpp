@@ -119,6 +119,7 @@ TEST(VclaimEligibility, ActiveParticipantBecomesAnInForceCoverage) {
   EXPECT_EQ(at(cov, {"class", "1", "type", "coding", "0", "code"}), "plan");
   EXPECT_EQ(at(cov, {"class", "1", "value"}), "13");
   EXPECT_EQ(at(cov, {"extension", "0", "url"}), kSys.extension_base + "bpjs-status-peserta");
+  EXPECT_EQ(at(cov, {"extension", "0", "valueCoding", "system"}), kSys.bpjs_code_system_base + "status-peserta");
   EXPECT_EQ(at(cov, {"extension", "0", "valueCoding", "code"}), "0");
   EXPECT_EQ(at(cov, {"extension", "1", "url"}), kSys.extension_base + "bpjs-provider-umum");
   EXPECT_EQ(at(cov, {"extension", "1", "valueReference", "identifier", "value"}), "0138U020");

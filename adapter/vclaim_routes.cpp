@@ -1,0 +1,123 @@
+#include "adapter/vclaim_routes.hpp"
+
+#include <cstdio>
+
+#include "adapter/bpjs_outcome.hpp"
+#include "connectors/bpjs/vclaim_client.hpp"
+#include "connectors/http/response.hpp"
+#include "fhir/bundle.hpp"
+#include "fhir/content_type.hpp"
+#include "fhir/json.hpp"
+#include "mappings/vclaim_fhir/eligibility.hpp"
+
+namespace simpul::adapter {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace http = connectors::http;
+namespace bpjs = connectors::bpjs;
+namespace vf = mappings::vclaim_fhir;
+using boost::asio::awaitable;
+
+constexpr auto kWib = std::chrono::hours(7);
+
+std::string format_jakarta(std::chrono::system_clock::time_point now, bool with_time) {
+  const auto local = std::chrono::floor<std::chrono::seconds>(now) + kWib;
+  const auto day = std::chrono::floor<std::chrono::days>(local);
+  const std::chrono::year_month_day ymd(day);
+  const std::chrono::hh_mm_ss hms(local - day);
+  char buf[40];
+  if (with_time) {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+07:00", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                  static_cast<int>(hms.seconds().count()));
+  } else {
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                  static_cast<unsigned>(ymd.day()));
+  }
+  return buf;
+}
+
+bpjs::BpjsClient& tenant_client(RequestContext& ctx, BpjsUpstream& upstream) {
+  bpjs::BpjsClient* client = upstream.client(ctx.principal->tenant->id);
+  if (client == nullptr) {
+    throw fhir::Error::forbidden("This facility has no BPJS credentials configured.", {},
+                                 "tenant " + ctx.principal->tenant->id + " has no bpjs_cons_id/bpjs_secret_key");
+  }
+  return *client;
+}
+
+// One V-Claim peserta lookup; a BPJS failure becomes the matching FHIR error.
+awaitable<bpjs::wire::Peserta> lookup(bpjs::BpjsClient& client, const vf::EligibilityQuery& q) {
+  bpjs::VClaimClient vclaim(client);
+  const auto date = bpjs::wire::parse_ymd(q.tgl_pelayanan);
+  if (!date) throw fhir::Error::value("The service date must be a full date (yyyy-mm-dd).", "date");
+  // GCC 12: a co_await inside ?: destroys its result twice; keep them in separate statements.
+  bpjs::Outcome<bpjs::wire::Peserta> result = bpjs::BpjsError{};
+  if (q.by == vf::EligibilityQuery::By::nik) {
+    result = co_await vclaim.peserta_by_nik(q.value, *date);
+  } else {
+    result = co_await vclaim.peserta_by_card(q.value, *date);
+  }
+  if (!result) throw bpjs_failure("V-Claim", result.error());
+  co_return std::move(*result);
+}
+
+http::Response fhir_ok(RequestContext& ctx, const rapidjson::Value& resource) {
+  return http::make_response(200, fhir::to_json(resource, ctx.pretty), std::string(fhir::content_type_of(ctx.format)));
+}
+
+awaitable<http::Response> check_eligibility(RequestContext& ctx, BpjsUpstream& upstream, const Config& config) {
+  bpjs::BpjsClient& client = tenant_client(ctx, upstream);
+  fhir::ParseLimits limits;
+  limits.max_depth = config.limits.json_max_depth;
+  limits.max_bytes = config.limits.max_body_bytes;
+  const rapidjson::Document request = fhir::parse_resource(ctx.request.body(), limits);
+  const auto now = std::chrono::system_clock::now();
+  const vf::EligibilityQuery query = vf::parse_eligibility_request(request, jakarta_date(now));
+  const bpjs::wire::Peserta peserta = co_await lookup(client, query);
+  co_return fhir_ok(ctx, vf::eligibility_response(peserta, query, jakarta_instant(std::chrono::system_clock::now())));
+}
+
+awaitable<http::Response> search_coverage(RequestContext& ctx, BpjsUpstream& upstream) {
+  bpjs::BpjsClient& client = tenant_client(ctx, upstream);
+  const std::string identifier = ctx.param("identifier");
+  if (identifier.empty()) {
+    throw fhir::Error::required("Coverage search needs identifier=<system>|<value> (BPJS card number or NIK).",
+                                "identifier");
+  }
+  const auto query =
+      vf::parse_coverage_search(identifier, ctx.param("date"), jakarta_date(std::chrono::system_clock::now()));
+  const bpjs::wire::Peserta peserta = co_await lookup(client, query);
+  fhir::SearchsetBuilder bundle;
+  bundle.total(1);
+  bundle.add("urn:bpjs:peserta:coverage", vf::coverage_from_peserta(peserta, false));
+  co_return fhir_ok(ctx, bundle.finish());
+}
+
+}  // namespace
+
+std::string jakarta_date(std::chrono::system_clock::time_point now) {
+  return format_jakarta(now, false);
+}
+std::string jakarta_instant(std::chrono::system_clock::time_point now) {
+  return format_jakarta(now, true);
+}
+
+void add_vclaim_routes(App& app, BpjsUpstream& upstream, const Config& config) {
+  app.add_route({"POST",
+                 "/fhir/CoverageEligibilityRequest/$check",
+                 "/fhir/CoverageEligibilityRequest/$check",
+                 true,
+                 {Role::eligibility},
+                 true,
+                 [&upstream, &config](RequestContext& ctx) { return check_eligibility(ctx, upstream, config); }});
+  app.add_route(
+      {"GET", "/fhir/Coverage", "/fhir/Coverage", true, {Role::eligibility}, true, [&upstream](RequestContext& ctx) {
+         return search_coverage(ctx, upstream);
+       }});
+}
+
+}  // namespace simpul::adapter

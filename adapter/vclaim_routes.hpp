@@ -1,0 +1,21 @@
+#pragma once
+// Hospital bridging through V-Claim, as FHIR (docs/mappings/vclaim.md):
+//   POST /fhir/CoverageEligibilityRequest/$check  -> CoverageEligibilityResponse
+//   GET  /fhir/Coverage?identifier=<system>|<value>[&date=] -> searchset Bundle
+// Both need the `eligibility` role and a tenant with BPJS credentials.
+#include <chrono>
+#include <string>
+
+#include "adapter/app.hpp"
+#include "adapter/bpjs_upstream.hpp"
+
+namespace simpul::adapter {
+
+void add_vclaim_routes(App& app, BpjsUpstream& bpjs, const Config& config);
+
+// Today's date (yyyy-mm-dd) and the current instant (yyyy-mm-ddThh:mm:ss+07:00)
+// in Asia/Jakarta (WIB, UTC+7, no daylight saving): BPJS service dates are local.
+std::string jakarta_date(std::chrono::system_clock::time_point now);
+std::string jakarta_instant(std::chrono::system_clock::time_point now);
+
+}  // namespace simpul::adapter
