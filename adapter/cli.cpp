@@ -96,6 +96,7 @@ const char* kTopHelp =
     "  config check   validate a configuration file\n"
     "  bpjs sign      print the X-signature for a consId, secret and timestamp\n"
     "  bpjs decrypt   decode an encrypted BPJS response read from stdin\n"
+    "  sim            run the upstream simulators (sim bpjs: the BPJS simulator alone)\n"
     "  version        print the version\n"
     "\n"
     "Run 'simpul <command> --help' for the options of a command.\n";

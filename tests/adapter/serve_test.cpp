@@ -462,6 +462,10 @@ TEST(ServeCli, DemoKeysRefusedOffLoopbackAndBadFlags) {
   auto help = simpul::testing::run({bin, "serve", "--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("--config"), std::string::npos);
+  auto top = simpul::testing::run({bin, "--help"});
+  EXPECT_EQ(top.exit_code, 0);
+  for (const char* command : {"serve", "config check", "bpjs sign", "bpjs decrypt", "sim ", "version"})
+    EXPECT_NE(top.out.find(command), std::string::npos) << command;
   auto version = simpul::testing::run({bin, "version"});
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_NE(version.out.find("simpul 0."), std::string::npos);
