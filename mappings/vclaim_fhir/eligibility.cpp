@@ -97,30 +97,30 @@ void collect_coverage(const Value& request, const Systems& systems, std::vector<
 
 // Picks the card number (preferred) or the NIK among the candidates and checks its form.
 EligibilityQuery choose(const std::vector<Candidate>& candidates, const Systems& systems, std::string_view where) {
-  const Candidate* card = nullptr;
-  const Candidate* nik = nullptr;
-  for (const Candidate& c : candidates) {
-    if (c.system == systems.no_kartu && card == nullptr) card = &c;
-    if (c.system == systems.nik && nik == nullptr) nik = &c;
-  }
-  EligibilityQuery q;
-  if (card != nullptr) {
-    if (!valid_no_kartu(card->value)) {
-      throw fhir::Error::value("The BPJS card number (noKartu) must be 13 to 15 digits", card->expression,
-                               "noKartu of length " + std::to_string(card->value.size()));
+  struct Kind {
+    const std::string& system;
+    EligibilityQuery::By by;
+    bool (*valid)(std::string_view);
+    const char* rule;   // for the client
+    const char* label;  // for the log (the value itself is never logged)
+  };
+  const Kind kinds[] = {
+      {systems.no_kartu, EligibilityQuery::By::no_kartu, valid_no_kartu,
+       "The BPJS card number (noKartu) must be 13 to 15 digits", "noKartu"},
+      {systems.nik, EligibilityQuery::By::nik, valid_nik, "The NIK must be 16 digits", "NIK"},
+  };
+  for (const Kind& kind : kinds) {
+    for (const Candidate& c : candidates) {
+      if (c.system != kind.system) continue;
+      if (!kind.valid(c.value)) {
+        throw fhir::Error::value(kind.rule, c.expression,
+                                 std::string(kind.label) + " of length " + std::to_string(c.value.size()));
+      }
+      EligibilityQuery q;
+      q.by = kind.by;
+      q.value = c.value;
+      return q;
     }
-    q.by = EligibilityQuery::By::no_kartu;
-    q.value = card->value;
-    return q;
-  }
-  if (nik != nullptr) {
-    if (!valid_nik(nik->value)) {
-      throw fhir::Error::value("The NIK must be 16 digits", nik->expression,
-                               "NIK of length " + std::to_string(nik->value.size()));
-    }
-    q.by = EligibilityQuery::By::nik;
-    q.value = nik->value;
-    return q;
   }
   throw fhir::Error::required("The participant is missing: give a BPJS card number (identifier system " +
                                   systems.no_kartu + ") or a NIK (identifier system " + systems.nik + ")",
