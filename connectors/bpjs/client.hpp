@@ -28,13 +28,13 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 
 #include <boost/asio/awaitable.hpp>
 
 #include "connectors/bpjs/signing.hpp"
 #include "connectors/http/client.hpp"
 #include "connectors/http/limiter.hpp"
+#include "mappings/bpjs/expected.hpp"
 
 namespace simpul::connectors::obs {
 class Registry;
@@ -136,26 +136,7 @@ struct BpjsError {
 
 // Either a value or a BpjsError.
 template <class T>
-class Outcome {
- public:
-  Outcome(T value) : v_(std::in_place_index<0>, std::move(value)) {}          // NOLINT(implicit)
-  Outcome(BpjsError error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT(implicit)
-
-  [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-  const BpjsError& error() const& { return std::get<1>(v_); }
-  BpjsError&& error() && { return std::get<1>(std::move(v_)); }
-
- private:
-  std::variant<T, BpjsError> v_;
-};
+using Outcome = mappings::bpjs::Expected<T, BpjsError>;
 
 // A successful call: the decoded `response` and BPJS's metaData.
 struct BpjsReply {

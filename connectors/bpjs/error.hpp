@@ -10,7 +10,8 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
+
+#include "mappings/bpjs/expected.hpp"
 
 namespace simpul::connectors::bpjs {
 
@@ -42,30 +43,9 @@ struct Error {
 /// no credentials), e.g. "BPJS returned a non-JSON response (HTTP 404)".
 std::string client_message(const Error& error);
 
-/// Minimal expected<T, Error> (std::expected is C++23).
+/// The value or the Error.
 template <typename T>
-class Result {
- public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}          // NOLINT(implicit)
-  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}      // NOLINT(implicit)
-
-  [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
-
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-
-  const Error& error() const& { return std::get<1>(v_); }
-  Error&& error() && { return std::get<1>(std::move(v_)); }
-
- private:
-  std::variant<T, Error> v_;
-};
+using Result = mappings::bpjs::Expected<T, Error>;
 
 inline Error make_error(ErrorCode code, std::string reason) {
   return Error{code, std::move(reason), std::nullopt};

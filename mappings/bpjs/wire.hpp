@@ -13,8 +13,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
+
+#include "mappings/bpjs/expected.hpp"
 
 namespace simpul::mappings::bpjs {
 
@@ -26,30 +26,9 @@ struct WireError {
   std::string text() const;
 };
 
-// Minimal expected<T, WireError> (std::expected is C++23).
+// A parse result: the value or the WireError.
 template <typename T>
-class WireResult {
- public:
-  WireResult(T value) : v_(std::in_place_index<0>, std::move(value)) {}          // NOLINT(implicit)
-  WireResult(WireError error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT(implicit)
-
-  [[nodiscard]] bool ok() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
-
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  T& operator*() & { return value(); }
-  const T& operator*() const& { return value(); }
-  T* operator->() { return &value(); }
-  const T* operator->() const { return &value(); }
-
-  const WireError& error() const& { return std::get<1>(v_); }
-  WireError&& error() && { return std::get<1>(std::move(v_)); }
-
- private:
-  std::variant<T, WireError> v_;
-};
+using WireResult = Expected<T, WireError>;
 
 using Date = std::chrono::year_month_day;
 
