@@ -32,12 +32,7 @@ void describe(V& v, AntreanAdd& s) {
   v("keterangan", s.keterangan);
 }
 
-std::string to_json(const AntreanAdd& r) {
-  return io::write_message(r);
-}
-WireResult<AntreanAdd> parse_antrean_add(std::string_view json) {
-  return io::read_message<AntreanAdd>(json);
-}
+SIMPUL_BPJS_WIRE_MESSAGE(AntreanAdd, parse_antrean_add)
 
 template <class V>
 void describe(V& v, AntreanBatal& s) {
@@ -45,12 +40,7 @@ void describe(V& v, AntreanBatal& s) {
   v("keterangan", s.keterangan);
 }
 
-std::string to_json(const AntreanBatal& r) {
-  return io::write_message(r);
-}
-WireResult<AntreanBatal> parse_antrean_batal(std::string_view json) {
-  return io::read_message<AntreanBatal>(json);
-}
+SIMPUL_BPJS_WIRE_MESSAGE(AntreanBatal, parse_antrean_batal)
 
 template <class V>
 void describe(V& v, AntreanPoli& s) {
@@ -60,12 +50,7 @@ void describe(V& v, AntreanPoli& s) {
   v("kdpoli", s.kdpoli);
 }
 
-std::string to_json(const std::vector<AntreanPoli>& list) {
-  return io::write_list(list, "list");
-}
-WireResult<std::vector<AntreanPoli>> parse_antrean_poli(std::string_view json) {
-  return io::read_list<AntreanPoli>(json, "list");
-}
+SIMPUL_BPJS_WIRE_LIST(AntreanPoli, parse_antrean_poli, "list")
 
 template <class V>
 void describe(V& v, AntreanDokter& s) {
@@ -73,11 +58,6 @@ void describe(V& v, AntreanDokter& s) {
   v.required("kodedokter", s.kodedokter);
 }
 
-std::string to_json(const std::vector<AntreanDokter>& list) {
-  return io::write_list(list, "list");
-}
-WireResult<std::vector<AntreanDokter>> parse_antrean_dokter(std::string_view json) {
-  return io::read_list<AntreanDokter>(json, "list");
-}
+SIMPUL_BPJS_WIRE_LIST(AntreanDokter, parse_antrean_dokter, "list")
 
 }  // namespace simpul::mappings::bpjs

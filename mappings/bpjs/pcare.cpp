@@ -51,14 +51,19 @@ void describe(V& v, PesertaPcare& s) {
   v("tunggakan", s.tunggakan);
 }
 
-std::string to_json(const PesertaPcare& p) {
-  return io::write_message(p);
-}
-WireResult<PesertaPcare> parse_peserta_pcare(std::string_view json) {
-  return io::read_message<PesertaPcare>(json);
-}
+SIMPUL_BPJS_WIRE_MESSAGE(PesertaPcare, parse_peserta_pcare)
 
 // ---------------------------------------------------------------- Pendaftaran
+
+template <class V>
+void describe_vitals(V& v, PcareVitals& s) {
+  v("sistole", s.sistole);
+  v("diastole", s.diastole);
+  v("beratBadan", s.berat_badan);
+  v("tinggiBadan", s.tinggi_badan);
+  v("respRate", s.resp_rate);
+  v("heartRate", s.heart_rate);
+}
 
 template <class V>
 void describe(V& v, PendaftaranRequest& s) {
@@ -68,36 +73,21 @@ void describe(V& v, PendaftaranRequest& s) {
   v("kdPoli", s.kd_poli);
   v("keluhan", s.keluhan);
   v("kunjSakit", s.kunj_sakit);
-  v("sistole", s.sistole);
-  v("diastole", s.diastole);
-  v("beratBadan", s.berat_badan);
-  v("tinggiBadan", s.tinggi_badan);
-  v("respRate", s.resp_rate);
-  v("heartRate", s.heart_rate);
+  describe_vitals(v, s);
   v.omittable("lingkarPerut", s.lingkar_perut);
   v("rujukBalik", s.rujuk_balik);
   v("kdTkp", s.kd_tkp);
 }
 
-std::string to_json(const PendaftaranRequest& r) {
-  return io::write_message(r);
-}
-WireResult<PendaftaranRequest> parse_pendaftaran_request(std::string_view json) {
-  return io::read_message<PendaftaranRequest>(json);
-}
+SIMPUL_BPJS_WIRE_MESSAGE(PendaftaranRequest, parse_pendaftaran_request)
 
 template <class V>
-void describe(V& v, PendaftaranCreated& s) {
+void describe(V& v, PcareCreated& s) {
   v("field", s.field);
   v.required("message", s.message);
 }
 
-std::string to_json(const PendaftaranCreated& c) {
-  return io::write_message(c);
-}
-WireResult<PendaftaranCreated> parse_pendaftaran_created(std::string_view json) {
-  return io::read_message<PendaftaranCreated>(json);
-}
+SIMPUL_BPJS_WIRE_MESSAGE(PendaftaranCreated, parse_pendaftaran_created)
 
 template <class V>
 void describe(V& v, PcarePoli& s) {
@@ -120,23 +110,13 @@ void describe(V& v, Pendaftaran& s) {
   v("poli", s.poli);
   v("keluhan", s.keluhan);
   v("kunjSakit", s.kunj_sakit);
-  v("sistole", s.sistole);
-  v("diastole", s.diastole);
-  v("beratBadan", s.berat_badan);
-  v("tinggiBadan", s.tinggi_badan);
-  v("respRate", s.resp_rate);
-  v("heartRate", s.heart_rate);
+  describe_vitals(v, s);
   v("lingkarPerut", s.lingkar_perut);
   v("tkp", s.tkp);
   v("status", s.status);
 }
 
-std::string to_json(const Pendaftaran& p) {
-  return io::write_message(p);
-}
-WireResult<Pendaftaran> parse_pendaftaran(std::string_view json) {
-  return io::read_message<Pendaftaran>(json);
-}
+SIMPUL_BPJS_WIRE_MESSAGE(Pendaftaran, parse_pendaftaran)
 
 // ---------------------------------------------------------------- Kunjungan
 
@@ -169,12 +149,7 @@ void describe(V& v, KunjunganRequest& s) {
   v("kdPoli", s.kd_poli);
   v("keluhan", s.keluhan);
   v("kdSadar", s.kd_sadar);
-  v("sistole", s.sistole);
-  v("diastole", s.diastole);
-  v("beratBadan", s.berat_badan);
-  v("tinggiBadan", s.tinggi_badan);
-  v("respRate", s.resp_rate);
-  v("heartRate", s.heart_rate);
+  describe_vitals(v, s);
   v("lingkarPerut", s.lingkar_perut);
   v("kdStatusPulang", s.kd_status_pulang);
   v("tglPulang", s.tgl_pulang);
@@ -197,25 +172,9 @@ void describe(V& v, KunjunganRequest& s) {
   v("suhu", s.suhu);
 }
 
-std::string to_json(const KunjunganRequest& r) {
-  return io::write_message(r);
-}
-WireResult<KunjunganRequest> parse_kunjungan_request(std::string_view json) {
-  return io::read_message<KunjunganRequest>(json);
-}
+SIMPUL_BPJS_WIRE_MESSAGE(KunjunganRequest, parse_kunjungan_request)
 
-template <class V>
-void describe(V& v, KunjunganCreated& s) {
-  v("field", s.field);
-  v.required("message", s.message);
-}
-
-std::string to_json(const KunjunganCreated& c) {
-  return io::write_message(c);
-}
-WireResult<KunjunganCreated> parse_kunjungan_created(std::string_view json) {
-  return io::read_message<KunjunganCreated>(json);
-}
+SIMPUL_BPJS_WIRE_MESSAGE(KunjunganCreated, parse_kunjungan_created)
 
 template <class V>
 void describe(V& v, PcarePesertaRingkas& s) {
@@ -261,12 +220,7 @@ void describe(V& v, RiwayatKunjungan& s) {
   v("diagnosa2", s.diagnosa2);
   v("diagnosa3", s.diagnosa3);
   v("kesadaran", s.kesadaran);
-  v("sistole", s.sistole);
-  v("diastole", s.diastole);
-  v("beratBadan", s.berat_badan);
-  v("tinggiBadan", s.tinggi_badan);
-  v("respRate", s.resp_rate);
-  v("heartRate", s.heart_rate);
+  describe_vitals(v, s);
   v("dokter", s.dokter);
   v("statusPulang", s.status_pulang);
   v("tglPulang", s.tgl_pulang);
@@ -294,41 +248,11 @@ void describe(V& v, PcareList<T>& s) {
   v("list", s.list);
 }
 
-std::string to_json(const PcareList<RiwayatKunjungan>& l) {
-  return io::write_message(l);
-}
-WireResult<PcareList<RiwayatKunjungan>> parse_riwayat_kunjungan(std::string_view json) {
-  return io::read_message<PcareList<RiwayatKunjungan>>(json);
-}
-std::string to_json(const PcareList<PcareDokter>& l) {
-  return io::write_message(l);
-}
-WireResult<PcareList<PcareDokter>> parse_dokter_pcare(std::string_view json) {
-  return io::read_message<PcareList<PcareDokter>>(json);
-}
-std::string to_json(const PcareList<PcarePoliRef>& l) {
-  return io::write_message(l);
-}
-WireResult<PcareList<PcarePoliRef>> parse_poli_pcare(std::string_view json) {
-  return io::read_message<PcareList<PcarePoliRef>>(json);
-}
-std::string to_json(const PcareList<PcareDiagnosaRef>& l) {
-  return io::write_message(l);
-}
-WireResult<PcareList<PcareDiagnosaRef>> parse_diagnosa_pcare(std::string_view json) {
-  return io::read_message<PcareList<PcareDiagnosaRef>>(json);
-}
-std::string to_json(const PcareList<PcareKesadaran>& l) {
-  return io::write_message(l);
-}
-WireResult<PcareList<PcareKesadaran>> parse_kesadaran(std::string_view json) {
-  return io::read_message<PcareList<PcareKesadaran>>(json);
-}
-std::string to_json(const PcareList<PcareProvider>& l) {
-  return io::write_message(l);
-}
-WireResult<PcareList<PcareProvider>> parse_provider_pcare(std::string_view json) {
-  return io::read_message<PcareList<PcareProvider>>(json);
-}
+SIMPUL_BPJS_WIRE_MESSAGE(PcareList<RiwayatKunjungan>, parse_riwayat_kunjungan)
+SIMPUL_BPJS_WIRE_MESSAGE(PcareList<PcareDokter>, parse_dokter_pcare)
+SIMPUL_BPJS_WIRE_MESSAGE(PcareList<PcarePoliRef>, parse_poli_pcare)
+SIMPUL_BPJS_WIRE_MESSAGE(PcareList<PcareDiagnosaRef>, parse_diagnosa_pcare)
+SIMPUL_BPJS_WIRE_MESSAGE(PcareList<PcareKesadaran>, parse_kesadaran)
+SIMPUL_BPJS_WIRE_MESSAGE(PcareList<PcareProvider>, parse_provider_pcare)
 
 }  // namespace simpul::mappings::bpjs

@@ -1,7 +1,8 @@
 #pragma once
 // P-Care 4.0 wire models (bpjs-api.md §5.2, §5.6). Dates are dd-MM-yyyy; vital
 // signs and counters are JSON numbers, flags JSON booleans, codes strings, and
-// `null` where the catalogue sends null. Member order = catalogue key order.
+// `null` where the catalogue sends null. Member order = catalogue key order
+// (the shared PcareVitals / PcareCreated bases excepted: describe() has the order).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,20 +61,31 @@ WireResult<PesertaPcare> parse_peserta_pcare(std::string_view json);
 
 // ---------------------------------------------------------------- Pendaftaran (registration)
 
-// POST pendaftaran (the PC3 catalogue example; KHZ/BRG add lingkarPerut, left out when unset).
-struct PendaftaranRequest {
-  std::string kd_provider_peserta;  // the participant's registered FKTP
-  std::string tgl_daftar;           // dd-MM-yyyy
-  std::string no_kartu;
-  std::string kd_poli;
-  std::optional<std::string> keluhan;  // complaint; null in the catalogue example
-  bool kunj_sakit = true;              // true = sick visit, false = healthy visit
+// Vital signs: flat keys sistole..heartRate in every registration and visit body
+// (the wire order is the describe() order, not the base-class position).
+struct PcareVitals {
   std::int64_t sistole = 0;
   std::int64_t diastole = 0;
   double berat_badan = 0;   // kg
   double tinggi_badan = 0;  // cm
   std::int64_t resp_rate = 0;
   std::int64_t heart_rate = 0;
+};
+
+// Response of a P-Care create: {"field":"<key name>","message":"<the new key>"}.
+struct PcareCreated {
+  std::string field;
+  std::string message;  // required
+};
+
+// POST pendaftaran (the PC3 catalogue example; KHZ/BRG add lingkarPerut, left out when unset).
+struct PendaftaranRequest : PcareVitals {
+  std::string kd_provider_peserta;  // the participant's registered FKTP
+  std::string tgl_daftar;           // dd-MM-yyyy
+  std::string no_kartu;
+  std::string kd_poli;
+  std::optional<std::string> keluhan;   // complaint; null in the catalogue example
+  bool kunj_sakit = true;               // true = sick visit, false = healthy visit
   std::optional<double> lingkar_perut;  // waist, cm
   std::int64_t rujuk_balik = 0;         // referral back
   std::string kd_tkp;                   // place of care: 10 RJTP, 20 RITP, 50 Promotif
@@ -83,10 +95,8 @@ std::string to_json(const PendaftaranRequest& request);
 WireResult<PendaftaranRequest> parse_pendaftaran_request(std::string_view json);
 
 // Response of POST pendaftaran: {"field":"noUrut","message":"A1"}.
-struct PendaftaranCreated {
-  std::string field;
-  std::string message;  // the noUrut (queue number); required
-  const std::string& no_urut() const { return message; }
+struct PendaftaranCreated : PcareCreated {
+  const std::string& no_urut() const { return message; }  // the queue number
 };
 
 std::string to_json(const PendaftaranCreated& created);
@@ -103,7 +113,7 @@ struct PcareTkp {
 };
 
 // GET pendaftaran/noUrut/{noUrut}/tglDaftar/{d}: one registration.
-struct Pendaftaran {
+struct Pendaftaran : PcareVitals {
   std::string no_urut;  // required
   std::string tgl_daftar;
   PcareProvider provider_pelayanan;
@@ -111,12 +121,6 @@ struct Pendaftaran {
   PcarePoli poli;
   std::optional<std::string> keluhan;
   bool kunj_sakit = false;
-  std::int64_t sistole = 0;
-  std::int64_t diastole = 0;
-  double berat_badan = 0;
-  double tinggi_badan = 0;
-  std::int64_t resp_rate = 0;
-  std::int64_t heart_rate = 0;
   double lingkar_perut = 0;
   PcareTkp tkp;
   std::string status;
@@ -147,19 +151,13 @@ struct RujukLanjut {
 };
 
 // POST / PUT kunjungan/v1 (the 4.0 body). no_kunjungan is null on POST and set on PUT.
-struct KunjunganRequest {
+struct KunjunganRequest : PcareVitals {
   std::optional<std::string> no_kunjungan;
   std::string no_kartu;
   std::string tgl_daftar;
   std::optional<std::string> kd_poli;
   std::optional<std::string> keluhan;
   std::string kd_sadar;  // consciousness level
-  std::int64_t sistole = 0;
-  std::int64_t diastole = 0;
-  double berat_badan = 0;
-  double tinggi_badan = 0;
-  std::int64_t resp_rate = 0;
-  std::int64_t heart_rate = 0;
   double lingkar_perut = 0;
   std::string kd_status_pulang;  // discharge status: 3 berobat jalan, 4 rujuk lanjut
   std::string tgl_pulang;
@@ -186,9 +184,7 @@ std::string to_json(const KunjunganRequest& request);
 WireResult<KunjunganRequest> parse_kunjungan_request(std::string_view json);
 
 // Response of POST/PUT kunjungan/v1: {"field":"noKunjungan","message":"<noKunjungan>"}.
-struct KunjunganCreated {
-  std::string field;
-  std::string message;  // required
+struct KunjunganCreated : PcareCreated {
   const std::string& no_kunjungan() const { return message; }
 };
 
@@ -223,7 +219,7 @@ struct PcareStatusPulang {
 };
 
 // One visit of GET kunjungan/peserta/{noKartu} (riwayat: history).
-struct RiwayatKunjungan {
+struct RiwayatKunjungan : PcareVitals {
   std::string no_kunjungan;  // required
   std::string tgl_kunjungan;
   PcareProvider provider_pelayanan;
@@ -234,12 +230,6 @@ struct RiwayatKunjungan {
   std::optional<PcareDiagnosa> diagnosa2;
   std::optional<PcareDiagnosa> diagnosa3;
   std::optional<PcareKesadaran> kesadaran;
-  std::int64_t sistole = 0;
-  std::int64_t diastole = 0;
-  double berat_badan = 0;
-  double tinggi_badan = 0;
-  std::int64_t resp_rate = 0;
-  std::int64_t heart_rate = 0;
   std::optional<PcareDokter> dokter;
   PcareStatusPulang status_pulang;
   std::optional<std::string> tgl_pulang;

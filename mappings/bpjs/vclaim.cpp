@@ -74,12 +74,7 @@ void describe(V& v, Peserta& s) {
   v("umur", s.umur);
 }
 
-std::string to_json(const Peserta& peserta) {
-  return io::write_message(peserta, {"peserta"});
-}
-WireResult<Peserta> parse_peserta(std::string_view json) {
-  return io::read_message<Peserta>(json, {"peserta"});
-}
+SIMPUL_BPJS_WIRE_MESSAGE(Peserta, parse_peserta, "peserta")
 
 // ---------------------------------------------------------------- SEP requests
 
@@ -174,12 +169,7 @@ void describe(V& v, SepRequest& s) {
   v("user", s.user);
 }
 
-std::string to_json(const SepRequest& r) {
-  return io::write_message(r, {"request", "t_sep"});
-}
-WireResult<SepRequest> parse_sep_request(std::string_view json) {
-  return io::read_message<SepRequest>(json, {"request", "t_sep"});
-}
+SIMPUL_BPJS_WIRE_MESSAGE(SepRequest, parse_sep_request, "request", "t_sep")
 
 template <class V>
 void describe(V& v, SepUpdateJaminan& s) {
@@ -203,12 +193,7 @@ void describe(V& v, SepUpdateRequest& s) {
   v("user", s.user);
 }
 
-std::string to_json(const SepUpdateRequest& r) {
-  return io::write_message(r, {"request", "t_sep"});
-}
-WireResult<SepUpdateRequest> parse_sep_update_request(std::string_view json) {
-  return io::read_message<SepUpdateRequest>(json, {"request", "t_sep"});
-}
+SIMPUL_BPJS_WIRE_MESSAGE(SepUpdateRequest, parse_sep_update_request, "request", "t_sep")
 
 template <class V>
 void describe(V& v, SepDeleteRequest& s) {
@@ -216,12 +201,7 @@ void describe(V& v, SepDeleteRequest& s) {
   v("user", s.user);
 }
 
-std::string to_json(const SepDeleteRequest& r) {
-  return io::write_message(r, {"request", "t_sep"});
-}
-WireResult<SepDeleteRequest> parse_sep_delete_request(std::string_view json) {
-  return io::read_message<SepDeleteRequest>(json, {"request", "t_sep"});
-}
+SIMPUL_BPJS_WIRE_MESSAGE(SepDeleteRequest, parse_sep_delete_request, "request", "t_sep")
 
 // ---------------------------------------------------------------- SEP responses
 
@@ -258,12 +238,7 @@ void describe(V& v, Sep& s) {
   v("tujuanKunj", s.tujuan_kunj);
 }
 
-std::string to_json(const Sep& sep) {
-  return io::write_message(sep, {"sep"});
-}
-WireResult<Sep> parse_sep(std::string_view json) {
-  return io::read_message<Sep>(json, {"sep"});
-}
+SIMPUL_BPJS_WIRE_MESSAGE(Sep, parse_sep, "sep")
 
 template <class V>
 void describe(V& v, KodeNamaOpsional& s) {
@@ -342,12 +317,7 @@ void describe(V& v, SepDetail& s) {
   v("eSEP", s.e_sep);
 }
 
-std::string to_json(const SepDetail& sep) {
-  return io::write_message(sep);
-}
-WireResult<SepDetail> parse_sep_detail(std::string_view json) {
-  return io::read_message<SepDetail>(json);
-}
+SIMPUL_BPJS_WIRE_MESSAGE(SepDetail, parse_sep_detail)
 
 // ---------------------------------------------------------------- Rujukan
 
@@ -363,18 +333,8 @@ void describe(V& v, Rujukan& s) {
   v("tglKunjungan", s.tgl_kunjungan);
 }
 
-std::string to_json(const Rujukan& r) {
-  return io::write_message(r, {"rujukan"});
-}
-WireResult<Rujukan> parse_rujukan(std::string_view json) {
-  return io::read_message<Rujukan>(json, {"rujukan"});
-}
-std::string to_json(const std::vector<Rujukan>& list) {
-  return io::write_list(list, "rujukan");
-}
-WireResult<std::vector<Rujukan>> parse_rujukan_list(std::string_view json) {
-  return io::read_list<Rujukan>(json, "rujukan");
-}
+SIMPUL_BPJS_WIRE_MESSAGE(Rujukan, parse_rujukan, "rujukan")
+SIMPUL_BPJS_WIRE_LIST(Rujukan, parse_rujukan_list, "rujukan")
 
 // ---------------------------------------------------------------- Monitoring, histori
 
@@ -392,12 +352,7 @@ void describe(V& v, KunjunganMonitoring& s) {
   v("tglSep", s.tgl_sep);
 }
 
-std::string to_json(const std::vector<KunjunganMonitoring>& list) {
-  return io::write_list(list, "sep");
-}
-WireResult<std::vector<KunjunganMonitoring>> parse_kunjungan_monitoring(std::string_view json) {
-  return io::read_list<KunjunganMonitoring>(json, "sep");
-}
+SIMPUL_BPJS_WIRE_LIST(KunjunganMonitoring, parse_kunjungan_monitoring, "sep")
 
 template <class V>
 void describe(V& v, HistoriPelayanan& s) {
@@ -414,12 +369,7 @@ void describe(V& v, HistoriPelayanan& s) {
   v("tglSep", s.tgl_sep);
 }
 
-std::string to_json(const std::vector<HistoriPelayanan>& list) {
-  return io::write_list(list, "histori");
-}
-WireResult<std::vector<HistoriPelayanan>> parse_histori_pelayanan(std::string_view json) {
-  return io::read_list<HistoriPelayanan>(json, "histori");
-}
+SIMPUL_BPJS_WIRE_LIST(HistoriPelayanan, parse_histori_pelayanan, "histori")
 
 // ---------------------------------------------------------------- Referensi
 

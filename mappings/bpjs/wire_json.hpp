@@ -273,3 +273,23 @@ WireResult<std::vector<T>> read_list(std::string_view json, std::string_view key
 }
 
 }  // namespace simpul::mappings::bpjs::io
+
+// Defines the codec pair of a message object under the optional `wrap` keys:
+//   std::string to_json(const Type&);  WireResult<Type> parse(std::string_view);
+// e.g. SIMPUL_BPJS_WIRE_MESSAGE(SepRequest, parse_sep_request, "request", "t_sep").
+#define SIMPUL_BPJS_WIRE_MESSAGE(Type, parse, ...)      \
+  std::string to_json(const Type& value) {              \
+    return io::write_message(value, {__VA_ARGS__});     \
+  }                                                     \
+  WireResult<Type> parse(std::string_view json) {       \
+    return io::read_message<Type>(json, {__VA_ARGS__}); \
+  }
+
+// Defines the codec pair of a list under `key` ({"key":[...]}, see write_list / read_list).
+#define SIMPUL_BPJS_WIRE_LIST(Type, parse, key)                \
+  std::string to_json(const std::vector<Type>& list) {         \
+    return io::write_list(list, key);                          \
+  }                                                            \
+  WireResult<std::vector<Type>> parse(std::string_view json) { \
+    return io::read_list<Type>(json, key);                     \
+  }
