@@ -16,61 +16,35 @@
 #include "connectors/bpjs/envelope.hpp"
 #include "connectors/observability/log.hpp"
 #include "connectors/observability/metrics.hpp"
+#include "mappings/bpjs/enum_names.hpp"
 
 namespace simpul::connectors::bpjs {
 
 namespace asio = boost::asio;
 
+namespace {
+
+using mappings::bpjs::enum_name;
+
+// In declaration order (enum_name checks the count).
+constexpr std::string_view kServiceNames[] = {"vclaim", "pcare", "antrean"};
+constexpr std::string_view kErrorKindNames[] = {"business",      "auth",      "not_found",
+                                                "upstream_http", "transport", "decode"};
+constexpr std::string_view kTransportFailureNames[] = {"none", "timeout",  "connect",   "dns",
+                                                       "tls",  "too_many", "cancelled", "other"};
+
+}  // namespace
+
 std::string_view to_string(Service service) noexcept {
-  switch (service) {
-    case Service::vclaim:
-      return "vclaim";
-    case Service::pcare:
-      return "pcare";
-    case Service::antrean:
-      return "antrean";
-  }
-  return "unknown";
+  return enum_name<Service::antrean>(service, kServiceNames);
 }
 
 std::string_view to_string(BpjsErrorKind kind) noexcept {
-  switch (kind) {
-    case BpjsErrorKind::business:
-      return "business";
-    case BpjsErrorKind::auth:
-      return "auth";
-    case BpjsErrorKind::not_found:
-      return "not_found";
-    case BpjsErrorKind::upstream_http:
-      return "upstream_http";
-    case BpjsErrorKind::transport:
-      return "transport";
-    case BpjsErrorKind::decode:
-      return "decode";
-  }
-  return "unknown";
+  return enum_name<BpjsErrorKind::decode>(kind, kErrorKindNames);
 }
 
 std::string_view to_string(TransportFailure failure) noexcept {
-  switch (failure) {
-    case TransportFailure::none:
-      return "none";
-    case TransportFailure::timeout:
-      return "timeout";
-    case TransportFailure::connect:
-      return "connect";
-    case TransportFailure::dns:
-      return "dns";
-    case TransportFailure::tls:
-      return "tls";
-    case TransportFailure::too_many:
-      return "too_many";
-    case TransportFailure::cancelled:
-      return "cancelled";
-    case TransportFailure::other:
-      return "other";
-  }
-  return "unknown";
+  return enum_name<TransportFailure::other>(failure, kTransportFailureNames);
 }
 
 std::string BpjsError::describe() const {

@@ -1,51 +1,45 @@
 #include "connectors/bpjs/error.hpp"
 
+#include "mappings/bpjs/enum_names.hpp"
+
 namespace simpul::connectors::bpjs {
 
+namespace {
+
+// In ErrorCode declaration order (enum_name checks the count).
+constexpr std::string_view kCodeNames[] = {
+    "bad_base64", "bad_hex",   "bad_padding", "bad_ciphertext", "bad_lz_stream", "bad_utf",
+    "not_json",   "html_body", "empty_body",  "bad_envelope",   "bad_timestamp", "crypto_failure",
+};
+
+constexpr std::string_view kNotEnvelope = "BPJS returned a response that is not a BPJS JSON envelope";
+constexpr std::string_view kUndecryptable = "BPJS response could not be decrypted (credentials or clock mismatch)";
+constexpr std::string_view kUndecodable = "BPJS response could not be decoded";
+
+// What a FHIR client is told, per ErrorCode in declaration order.
+constexpr std::string_view kClientTexts[] = {
+    kUndecodable,                      // bad_base64
+    kUndecodable,                      // bad_hex
+    kUndecryptable,                    // bad_padding
+    kUndecodable,                      // bad_ciphertext
+    kUndecodable,                      // bad_lz_stream
+    kUndecodable,                      // bad_utf
+    kNotEnvelope,                      // not_json
+    kNotEnvelope,                      // html_body
+    kNotEnvelope,                      // empty_body
+    kNotEnvelope,                      // bad_envelope
+    "invalid BPJS request timestamp",  // bad_timestamp
+    "internal cryptography failure",   // crypto_failure
+};
+
+}  // namespace
+
 std::string_view to_string(ErrorCode code) noexcept {
-  switch (code) {
-    case ErrorCode::bad_base64: return "bad_base64";
-    case ErrorCode::bad_hex: return "bad_hex";
-    case ErrorCode::bad_padding: return "bad_padding";
-    case ErrorCode::bad_ciphertext: return "bad_ciphertext";
-    case ErrorCode::bad_lz_stream: return "bad_lz_stream";
-    case ErrorCode::bad_utf: return "bad_utf";
-    case ErrorCode::not_json: return "not_json";
-    case ErrorCode::html_body: return "html_body";
-    case ErrorCode::empty_body: return "empty_body";
-    case ErrorCode::bad_envelope: return "bad_envelope";
-    case ErrorCode::bad_timestamp: return "bad_timestamp";
-    case ErrorCode::crypto_failure: return "crypto_failure";
-  }
-  return "unknown";
+  return mappings::bpjs::enum_name<ErrorCode::crypto_failure>(code, kCodeNames);
 }
 
 std::string client_message(const Error& error) {
-  std::string msg;
-  switch (error.code) {
-    case ErrorCode::html_body:
-    case ErrorCode::empty_body:
-    case ErrorCode::not_json:
-    case ErrorCode::bad_envelope:
-      msg = "BPJS returned a response that is not a BPJS JSON envelope";
-      break;
-    case ErrorCode::bad_padding:
-      msg = "BPJS response could not be decrypted (credentials or clock mismatch)";
-      break;
-    case ErrorCode::bad_base64:
-    case ErrorCode::bad_hex:
-    case ErrorCode::bad_ciphertext:
-    case ErrorCode::bad_lz_stream:
-    case ErrorCode::bad_utf:
-      msg = "BPJS response could not be decoded";
-      break;
-    case ErrorCode::bad_timestamp:
-      msg = "invalid BPJS request timestamp";
-      break;
-    case ErrorCode::crypto_failure:
-      msg = "internal cryptography failure";
-      break;
-  }
+  std::string msg(mappings::bpjs::enum_name<ErrorCode::crypto_failure>(error.code, kClientTexts, ""));
   if (error.http_status) {
     msg += " (HTTP " + std::to_string(*error.http_status) + ")";
   }

@@ -4,6 +4,7 @@
 
 #include "fhir/error.hpp"
 #include "fhir/json.hpp"
+#include "mappings/bpjs/enum_names.hpp"
 #include "mappings/bpjs/wire_json.hpp"
 
 namespace simpul::mappings::bpjs {
@@ -75,23 +76,12 @@ WireResult<std::string> parse_json_string(std::string_view json) {
 
 namespace io {
 
+// By rapidjson::Type, in its declaration order.
+constexpr std::string_view kTypeNames[] = {"null",     "a boolean", "a boolean", "an object",
+                                           "an array", "a string",  "a number"};
+
 std::string_view type_name(const rapidjson::Value& v) noexcept {
-  switch (v.GetType()) {
-    case rapidjson::kNullType:
-      return "null";
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType:
-      return "a boolean";
-    case rapidjson::kObjectType:
-      return "an object";
-    case rapidjson::kArrayType:
-      return "an array";
-    case rapidjson::kStringType:
-      return "a string";
-    case rapidjson::kNumberType:
-      return "a number";
-  }
-  return "an unknown value";
+  return enum_name<rapidjson::kNumberType>(v.GetType(), kTypeNames, "an unknown value");
 }
 
 std::string join(const std::string& path, std::string_view key) {
