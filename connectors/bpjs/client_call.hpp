@@ -26,6 +26,11 @@ boost::asio::awaitable<Outcome<T>> call_and_parse(BpjsClient& client, Service se
   co_return T(std::move(parsed).value());
 }
 
+// An integer path parameter ("0", "25"; the enums' codes).
+inline std::string n(int v) {
+  return std::to_string(v);
+}
+
 // For writes BPJS acknowledges with metaData only.
 boost::asio::awaitable<Outcome<WriteAck>> call_ack(BpjsClient& client, Service service, http::Method method,
                                                    std::string path, std::string body, std::string label);

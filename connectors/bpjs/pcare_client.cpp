@@ -6,15 +6,12 @@ namespace simpul::connectors::bpjs {
 
 using detail::call_ack;
 using detail::call_and_parse;
+using detail::n;
 using http::Method;
 
 namespace {
 
 constexpr Service kP = Service::pcare;
-
-std::string n(int v) {
-  return std::to_string(v);
-}
 
 }  // namespace
 

@@ -5,15 +5,12 @@
 namespace simpul::connectors::bpjs {
 
 using detail::call_and_parse;
+using detail::n;
 using http::Method;
 
 namespace {
 
 constexpr Service kV = Service::vclaim;
-
-std::string n(int v) {
-  return std::to_string(v);
-}
 
 }  // namespace
 
