@@ -163,26 +163,33 @@ std::int64_t state_int(const rapidjson::Value& root, std::initializer_list<const
   return v->IsInt64() ? v->GetInt64() : -1;
 }
 
-wire::SepRequest sep_for(const wire::Peserta& p, const wire::Rujukan& r) {
-  wire::SepRequest s;
-  s.no_kartu = p.no_kartu;
-  s.tgl_sep = wire::format_ymd(today());
-  s.ppk_pelayanan = "0301R011";
-  s.jns_pelayanan = "2";
+// The fields SEP insert and update share (SepRequest / SepUpdateRequest): an
+// outpatient INT visit without COB, cataract or traffic accident.
+template <class SepBody>
+void fill_sep_body(SepBody& s, const wire::Peserta& p, std::string catatan) {
   s.kls_rawat.kls_rawat_hak = p.hak_kelas.kode;
   s.no_mr = "MR000123";
-  s.rujukan = {"1", r.tgl_kunjungan, r.no_kunjungan, r.prov_perujuk.kode};
-  s.catatan = "uji klien";
+  s.catatan = std::move(catatan);
   s.diag_awal = "A09";
   s.poli = {"INT", "0"};
   s.cob.cob = "0";
   s.katarak.katarak = "0";
   s.jaminan.laka_lantas = "0";
   s.jaminan.penjamin.suplesi.suplesi = "0";
-  s.tujuan_kunj = "0";
   s.dpjp_layan = "90001";
   s.no_telp = "081200000000";
   s.user = "uji";
+}
+
+wire::SepRequest sep_for(const wire::Peserta& p, const wire::Rujukan& r) {
+  wire::SepRequest s;
+  fill_sep_body(s, p, "uji klien");
+  s.no_kartu = p.no_kartu;
+  s.tgl_sep = wire::format_ymd(today());
+  s.ppk_pelayanan = "0301R011";
+  s.jns_pelayanan = "2";
+  s.rujukan = {"1", r.tgl_kunjungan, r.no_kunjungan, r.prov_perujuk.kode};
+  s.tujuan_kunj = "0";
   return s;
 }
 
@@ -231,19 +238,8 @@ TEST(BpjsClient, VclaimEveryWrapperAgainstTheSimulator) {
   EXPECT_EQ(detail->tujuan_kunj.kode.value_or(""), "0");
 
   wire::SepUpdateRequest u;
+  fill_sep_body(u, *p, "diubah");
   u.no_sep = sep->no_sep;
-  u.kls_rawat.kls_rawat_hak = p->hak_kelas.kode;
-  u.no_mr = "MR000123";
-  u.catatan = "diubah";
-  u.diag_awal = "A09";
-  u.poli = {"INT", "0"};
-  u.cob.cob = "0";
-  u.katarak.katarak = "0";
-  u.jaminan.laka_lantas = "0";
-  u.jaminan.penjamin.suplesi.suplesi = "0";
-  u.dpjp_layan = "90001";
-  u.no_telp = "081200000000";
-  u.user = "uji";
   auto updated = rig.run(v.update_sep(u));
   ASSERT_TRUE(updated) << updated.error().describe();
   EXPECT_EQ(*updated, sep->no_sep);

@@ -4,8 +4,11 @@
 
 #include "mappings/bpjs/antrean.hpp"
 #include "mappings/bpjs/pcare.hpp"
+#include "tests/mappings/wire_test_support.hpp"
 
 namespace b = simpul::mappings::bpjs;
+using b::test::edited;
+using b::test::failing_field;
 
 namespace {
 
@@ -64,17 +67,11 @@ TEST(BpjsPcareWire, PendaftaranCatalogueRoundTripsByteForByte) {
 }
 
 TEST(BpjsPcareWire, PendaftaranTypesAreStrict) {
-  std::string text(kPendaftaran);
-  text.replace(text.find(R"("kunjSakit":true)"), 16, R"("kunjSakit":"true")");
-  auto r = b::parse_pendaftaran_request(text);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().field, "kunjSakit");
-
-  std::string text2(kPendaftaran);
-  text2.replace(text2.find(R"("sistole":0)"), 11, R"("sistole":"120")");
-  auto r2 = b::parse_pendaftaran_request(text2);
-  ASSERT_FALSE(r2);
-  EXPECT_EQ(r2.error().field, "sistole");
+  EXPECT_EQ(
+      failing_field(b::parse_pendaftaran_request, edited(kPendaftaran, R"("kunjSakit":true)", R"("kunjSakit":"true")")),
+      "kunjSakit");
+  EXPECT_EQ(failing_field(b::parse_pendaftaran_request, edited(kPendaftaran, R"("sistole":0)", R"("sistole":"120")")),
+            "sistole");
 }
 
 TEST(BpjsPcareWire, CreatedResponses) {
@@ -179,11 +176,9 @@ TEST(BpjsAntreanWire, AddCatalogueRoundTripsWithNumbers) {
   EXPECT_EQ(a->jeniskunjungan, 1);
   EXPECT_EQ(b::to_json(*a), kAntreanAdd);
 
-  std::string text(kAntreanAdd);
-  text.replace(text.find(R"("kodedokter":12345)"), 18, R"("kodedokter":"12345")");
-  auto bad = b::parse_antrean_add(text);
-  ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().field, "kodedokter");
+  EXPECT_EQ(
+      failing_field(b::parse_antrean_add, edited(kAntreanAdd, R"("kodedokter":12345)", R"("kodedokter":"12345")")),
+      "kodedokter");
 }
 
 TEST(BpjsAntreanWire, BatalAndReferences) {

@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include "mappings/bpjs/vclaim.hpp"
+#include "tests/mappings/wire_test_support.hpp"
 
 namespace b = simpul::mappings::bpjs;
+using b::test::edited;
+using b::test::failing_field;
 
 namespace {
 
@@ -60,9 +63,8 @@ TEST(BpjsVclaimWire, PesertaCatalogueRoundTripsByteForByte) {
 }
 
 TEST(BpjsVclaimWire, PesertaToleratesExtraFieldsAndNewerESep) {
-  std::string text(kPeserta);
+  std::string text = edited(kPeserta, R"("dinsos":null,)", R"("dinsos":null,"eSEP":"False",)");
   text.insert(text.find("\"nama\""), R"("fieldBaru":{"x":[1,2,3]},)");
-  text.replace(text.find(R"("dinsos":null,)"), 14, R"("dinsos":null,"eSEP":"False",)");
   auto p = b::parse_peserta(text);
   ASSERT_TRUE(p) << p.error().text();
   ASSERT_TRUE(p->informasi.e_sep.has_value());
@@ -71,9 +73,7 @@ TEST(BpjsVclaimWire, PesertaToleratesExtraFieldsAndNewerESep) {
 }
 
 TEST(BpjsVclaimWire, PesertaTypeErrorsNameTheField) {
-  std::string text(kPeserta);
-  text.replace(text.find(R"("kode":"0")"), 10, R"("kode":0)");
-  auto p = b::parse_peserta(text);
+  auto p = b::parse_peserta(edited(kPeserta, R"("kode":"0")", R"("kode":0)"));
   ASSERT_FALSE(p);
   EXPECT_EQ(p.error().field, "peserta.statusPeserta.kode");
   EXPECT_NE(p.error().message.find("expected a string"), std::string::npos);
@@ -127,11 +127,8 @@ TEST(BpjsVclaimWire, SepInsertBuiltInCodeMatchesTheCatalogue) {
 }
 
 TEST(BpjsVclaimWire, SepInsertCodesMustBeStrings) {
-  std::string text(kSepInsert);
-  text.replace(text.find(R"("jnsPelayanan":"1")"), 18, R"("jnsPelayanan":1)");
-  auto r = b::parse_sep_request(text);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().field, "request.t_sep.jnsPelayanan");
+  EXPECT_EQ(failing_field(b::parse_sep_request, edited(kSepInsert, R"("jnsPelayanan":"1")", R"("jnsPelayanan":1)")),
+            "request.t_sep.jnsPelayanan");
 }
 
 TEST(BpjsVclaimWire, SepResponseCatalogueRoundTripsWithItsOwnSpelling) {
