@@ -7,7 +7,9 @@
 #include <future>
 #include <map>
 #include <memory>
+#include <string>
 #include <thread>
+#include <tuple>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -163,6 +165,15 @@ std::int64_t state_int(const rapidjson::Value& root, std::initializer_list<const
   return v->IsInt64() ? v->GetInt64() : -1;
 }
 
+// What a failed call reports: kind, BPJS code and message, HTTP status.
+using Answer = std::tuple<BpjsErrorKind, std::string, std::string, int>;
+Answer answer(const bpjs::BpjsError& e) {
+  return {e.kind, e.code, e.message, e.http_status};
+}
+Answer answer(BpjsErrorKind kind, std::string code, std::string message, int http_status) {
+  return {kind, std::move(code), std::move(message), http_status};
+}
+
 // The fields SEP insert and update share (SepRequest / SepUpdateRequest): an
 // outpatient INT visit without COB, cataract or traffic accident.
 template <class SepBody>
@@ -295,10 +306,7 @@ TEST(BpjsClient, VclaimBusinessErrorKeepsCodeAndMessage) {
   bpjs::VClaimClient v(rig.client());
   auto r = rig.run(v.peserta_by_card(kUnknown, today()));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, BpjsErrorKind::business);
-  EXPECT_EQ(r.error().code, "201");
-  EXPECT_EQ(r.error().message, "Peserta tidak ditemukan");
-  EXPECT_EQ(r.error().http_status, 200);
+  EXPECT_EQ(answer(r.error()), answer(BpjsErrorKind::business, "201", "Peserta tidak ditemukan", 200));
   EXPECT_FALSE(r.error().retryable);
   EXPECT_EQ(r.error().attempts, 1);  // business errors are not retried
 
@@ -324,10 +332,7 @@ TEST(BpjsClient, WrongSecretIsAnAuthErrorWithTheSimulatorsWords) {
   bpjs::VClaimClient v(rig.client(creds));
   auto r = rig.run(v.peserta_by_card(kCard, today()));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, BpjsErrorKind::auth);
-  EXPECT_EQ(r.error().code, "401");
-  EXPECT_EQ(r.error().message, "Unauthorized! Invalid signature");
-  EXPECT_EQ(r.error().http_status, 401);
+  EXPECT_EQ(answer(r.error()), answer(BpjsErrorKind::auth, "401", "Unauthorized! Invalid signature", 401));
   EXPECT_FALSE(r.error().retryable);
   EXPECT_EQ(r.error().describe().find("salah"), std::string::npos);
   EXPECT_EQ(state_int(rig.state(), {"auth_failures", "by_reason", "bad_signature"}), 1);
@@ -393,10 +398,7 @@ TEST(BpjsClient, PcareEveryWrapperAndItsHttpStatuses) {
   bad_poli.kd_poli = "999";
   auto e424 = rig.run(pc.add_pendaftaran(bad_poli));
   ASSERT_FALSE(e424);
-  EXPECT_EQ(e424.error().kind, BpjsErrorKind::business);
-  EXPECT_EQ(e424.error().http_status, 424);
-  EXPECT_EQ(e424.error().code, "424");
-  EXPECT_EQ(e424.error().message, "Kode poli 999 tidak ditemukan");
+  EXPECT_EQ(answer(e424.error()), answer(BpjsErrorKind::business, "424", "Kode poli 999 tidak ditemukan", 424));
   EXPECT_FALSE(e424.error().retryable);
 
   auto created = rig.run(pc.add_pendaftaran(d));
