@@ -34,7 +34,7 @@ show curl -sS "$base/readyz"
 show curl -sS -o /dev/null -w 'HTTP %{http_code} without a key\n' "$base/fhir/metadata"
 show curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' "$base/fhir/metadata?_pretty=true"
 show curl -sS -X POST -H 'Authorization: Bearer demo-rs-simrs-key' -H 'Content-Type: application/fhir+json' \
-  --data '{"resourceType": ' "$base/fhir/metadata"
+  --data '{"resourceType": ' "$base/fhir/Patient/\$validate"
 show curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' -H 'Content-Type: application/fhir+json' \
   --data '{"resourceType":"CoverageEligibilityRequest","servicedDate":"2025-06-15","patient":{"identifier":{"system":"https://fhir.simpul.id/sid/bpjs-no-kartu","value":"0001234567890"}}}' \
   "$base/fhir/CoverageEligibilityRequest/\$check?_pretty=true"
