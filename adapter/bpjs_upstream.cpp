@@ -1,5 +1,6 @@
 #include "adapter/bpjs_upstream.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace simpul::adapter {
@@ -30,7 +31,20 @@ connectors::http::ClientOptions http_options(const BpjsSettings& settings) {
   o.ca_bundle = settings.ca_bundle;
   o.proxy = settings.proxy;
   o.connect_timeout = settings.connect_timeout;
+  o.max_host_connections = static_cast<long>(settings.max_connections);
+  o.max_total_connections = std::max(256L, 3 * o.max_host_connections);  // V-Claim, P-Care, Antrean hosts
+  o.max_in_flight = std::max<std::size_t>(o.max_in_flight, 2 * settings.max_connections);
+  o.max_queued = std::max<std::size_t>(o.max_queued, settings.max_waiting);
   return o;
+}
+
+connectors::http::LimitOptions consumer_limits(const BpjsSettings& settings) {
+  connectors::http::LimitOptions l;
+  l.max_concurrent = settings.max_concurrent;
+  l.rate_per_second = settings.rate_per_second;
+  l.burst = std::max(1.0, settings.rate_per_second);
+  l.max_waiters = settings.max_waiting;
+  return l;
 }
 
 }  // namespace
@@ -45,7 +59,9 @@ bpjs::BpjsEndpoints bpjs_endpoints(const BpjsSettings& settings) {
 
 BpjsUpstream::BpjsUpstream(boost::asio::io_context& io, const Config& config, bpjs::BpjsEndpoints endpoints,
                            connectors::obs::Registry& metrics)
-    : endpoints_(std::move(endpoints)), http_(io, http_options(config.bpjs)), limiter_(io), clocks_(0) {
+    : endpoints_(std::move(endpoints)), http_(io, http_options(config.bpjs)),
+      limiter_(io, consumer_limits(config.bpjs)),
+      clocks_(0) {
   bpjs::BpjsClientOptions options;
   options.endpoints = endpoints_;
   options.timeouts.read = config.bpjs.read_timeout;

@@ -256,7 +256,8 @@ Config load_config(const std::string& path) {
 
   if (const toml::table* s = r.table(doc, "", "bpjs")) {
     r.known_keys(*s, "bpjs",
-                 {"endpoint", "read_timeout_ms", "write_timeout_ms", "connect_timeout_ms", "ca_bundle", "proxy"});
+                 {"endpoint", "read_timeout_ms", "write_timeout_ms", "connect_timeout_ms", "ca_bundle", "proxy",
+                  "max_concurrent", "rate_per_second", "max_waiting", "max_connections"});
     r.read_string(*s, "bpjs", "endpoint", c.bpjs.endpoint);
     const std::string& e = c.bpjs.endpoint;
     if (e != "simulator" && e != "development" && e != "production" && e.rfind("https://", 0) != 0 &&
@@ -270,6 +271,10 @@ Config load_config(const std::string& path) {
     r.read_string(*s, "bpjs", "ca_bundle", c.bpjs.ca_bundle);
     c.bpjs.ca_bundle = resolve_path(base_dir, c.bpjs.ca_bundle);
     r.read_string(*s, "bpjs", "proxy", c.bpjs.proxy);
+    r.read_int(*s, "bpjs", "max_concurrent", c.bpjs.max_concurrent, 1, 100'000);
+    r.read_double(*s, "bpjs", "rate_per_second", c.bpjs.rate_per_second, 0, 1e6);
+    r.read_int(*s, "bpjs", "max_waiting", c.bpjs.max_waiting, 0, 1'000'000);
+    r.read_int(*s, "bpjs", "max_connections", c.bpjs.max_connections, 1, 100'000);
   }
 
   std::set<std::string> key_hashes;

@@ -76,6 +76,13 @@ struct BpjsSettings {
   std::chrono::milliseconds connect_timeout{5'000};
   std::string ca_bundle;  // PEM file of trusted CAs; empty = the system store
   std::string proxy;      // forward proxy URL; empty = none (the environment's proxy variables are ignored)
+  // Per BPJS consumer (consId): calls in flight at once, calls per second (0 = no
+  // limit) and calls allowed to wait for a slot (beyond: 503 + Retry-After at once).
+  // BPJS does not publish its limits; the defaults are gentle.
+  std::size_t max_concurrent = 8;
+  double rate_per_second = 0;
+  std::size_t max_waiting = 1024;
+  std::size_t max_connections = 32;  // open connections per BPJS host (HTTP/1.1 keep-alive pool)
 };
 
 struct Config {
