@@ -486,6 +486,12 @@ TEST(ServeCli, DemoKeysRefusedOffLoopbackAndBadFlags) {
   EXPECT_NE(bad.err.find("bad.toml:6: tenants[0].kind"), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("bad.toml:8: tenants[0].credentials.bpjs_secret_key"), std::string::npos) << bad.err;
   EXPECT_EQ(bad.err.find("s3cr3t-inline"), std::string::npos) << "an inline secret must not be echoed";
+  std::ofstream(dir / "bad-bpjs.toml") << "[bpjs]\nendpoint = \"staging\"\nmax_concurrent = 0\nmax_conections = 3\n";
+  auto bad_bpjs = simpul::testing::run({bin, "config", "check", "--config", (dir / "bad-bpjs.toml").string()});
+  EXPECT_EQ(bad_bpjs.exit_code, 1);
+  EXPECT_NE(bad_bpjs.err.find("bad-bpjs.toml:2: bpjs.endpoint"), std::string::npos) << bad_bpjs.err;
+  EXPECT_NE(bad_bpjs.err.find("bad-bpjs.toml:3: bpjs.max_concurrent"), std::string::npos) << bad_bpjs.err;
+  EXPECT_NE(bad_bpjs.err.find("bad-bpjs.toml:4: bpjs.max_conections: unknown key"), std::string::npos) << bad_bpjs.err;
   auto good = simpul::testing::run(
       {bin, "config", "check", "--config", (std::filesystem::path(SIMPUL_SOURCE_DIR) / "config/demo.toml").string()});
   EXPECT_EQ(good.exit_code, 0) << good.err;
