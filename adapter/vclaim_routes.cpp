@@ -9,6 +9,7 @@
 #include "fhir/content_type.hpp"
 #include "fhir/json.hpp"
 #include "mappings/vclaim_fhir/eligibility.hpp"
+#include "mappings/vclaim_fhir/rujukan.hpp"
 
 namespace simpul::adapter {
 
@@ -97,6 +98,61 @@ awaitable<http::Response> search_coverage(RequestContext& ctx, BpjsUpstream& ups
   co_return fhir_ok(ctx, bundle.finish());
 }
 
+// V-Claim's "not found" business answer (201 "... tidak ditemukan"): an empty result, not an error.
+bool not_found(const bpjs::BpjsError& e) {
+  return (e.kind == bpjs::BpjsErrorKind::business || e.kind == bpjs::BpjsErrorKind::not_found) &&
+         bpjs_failure("V-Claim", e).status() == 404;
+}
+
+// GET ServiceRequest?identifier=<no-rujukan system>|<no> (FKTP referrals first, then hospital ones)
+// or ?patient.identifier=<card system>|<noKartu> (every referral of the card, both origins).
+awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upstream) {
+  bpjs::BpjsClient& client = tenant_client(ctx, upstream);
+  bpjs::VClaimClient vclaim(client);
+  const std::string by_number = ctx.param("identifier");
+  const std::string by_patient = ctx.param("patient.identifier");
+  if (by_number.empty() == by_patient.empty()) {
+    throw fhir::Error::required(
+        "ServiceRequest search needs exactly one of identifier=<referral-number system>|<noRujukan> or "
+        "patient.identifier=<card-number system>|<noKartu>.",
+        "identifier");
+  }
+  fhir::SearchsetBuilder bundle;
+  std::uint64_t total = 0;
+  const std::pair<bpjs::AsalRujukan, int> origins[] = {{bpjs::AsalRujukan::fktp, 1}, {bpjs::AsalRujukan::rs, 2}};
+  if (!by_number.empty()) {
+    const std::string no = vf::parse_rujukan_identifier(by_number);
+    for (const auto& [asal, code] : origins) {
+      auto one = co_await vclaim.rujukan_by_number(no, asal);
+      if (!one) {
+        if (not_found(one.error())) continue;
+        throw bpjs_failure("V-Claim", one.error());
+      }
+      bundle.add("urn:bpjs:rujukan:" + no, vf::service_request_from_rujukan(*one, code));
+      ++total;
+      break;
+    }
+  } else {
+    const vf::EligibilityQuery q = vf::parse_coverage_search(by_patient, {}, "2000-01-01");
+    if (q.by != vf::EligibilityQuery::By::no_kartu) {
+      throw fhir::Error::value("Referrals are looked up by BPJS card number.", "patient.identifier");
+    }
+    for (const auto& [asal, code] : origins) {
+      auto list = co_await vclaim.rujukan_list_by_card(q.value, asal);
+      if (!list) {
+        if (not_found(list.error())) continue;
+        throw bpjs_failure("V-Claim", list.error());
+      }
+      for (const auto& r : *list) {
+        bundle.add("urn:bpjs:rujukan:" + r.no_kunjungan, vf::service_request_from_rujukan(r, code));
+        ++total;
+      }
+    }
+  }
+  bundle.total(total);
+  co_return fhir_ok(ctx, bundle.finish());
+}
+
 }  // namespace
 
 std::string jakarta_date(std::chrono::system_clock::time_point now) {
@@ -107,17 +163,17 @@ std::string jakarta_instant(std::chrono::system_clock::time_point now) {
 }
 
 void add_vclaim_routes(App& app, BpjsUpstream& upstream, const Config& config) {
-  app.add_route({"POST",
-                 "/fhir/CoverageEligibilityRequest/$check",
-                 "/fhir/CoverageEligibilityRequest/$check",
-                 true,
-                 {Role::eligibility},
-                 true,
-                 [&upstream, &config](RequestContext& ctx) { return check_eligibility(ctx, upstream, config); }});
-  app.add_route(
-      {"GET", "/fhir/Coverage", "/fhir/Coverage", true, {Role::eligibility}, true, [&upstream](RequestContext& ctx) {
-         return search_coverage(ctx, upstream);
-       }});
+  auto eligibility_route = [&app](std::string method, std::string path, RouteHandler handler) {
+    std::string label = path;
+    app.add_route(
+        {std::move(method), std::move(path), std::move(label), true, {Role::eligibility}, true, std::move(handler)});
+  };
+  eligibility_route("POST", "/fhir/CoverageEligibilityRequest/$check",
+                    [&upstream, &config](RequestContext& ctx) { return check_eligibility(ctx, upstream, config); });
+  eligibility_route("GET", "/fhir/Coverage",
+                    [&upstream](RequestContext& ctx) { return search_coverage(ctx, upstream); });
+  eligibility_route("GET", "/fhir/ServiceRequest",
+                    [&upstream](RequestContext& ctx) { return search_rujukan(ctx, upstream); });
 }
 
 }  // namespace simpul::adapter

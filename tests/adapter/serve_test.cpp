@@ -573,6 +573,35 @@ TEST_F(ServeTest, EligibilityThroughTheBuiltInBpjsSimulator) {
   EXPECT_NE(metrics.body.find("simpul_upstream_requests_total"), std::string::npos);
 }
 
+TEST_F(ServeTest, ReferralsThroughTheBuiltInBpjsSimulator) {
+  start();
+  auto by_card = call(port_, bhttp::verb::get,
+                      "/fhir/ServiceRequest?patient.identifier=" + kCardSystem + "%7C0001234567890", kKey);
+  ASSERT_EQ(by_card.status, 200u) << by_card.body;
+  EXPECT_NE(by_card.body.find("\"resourceType\":\"ServiceRequest\""), std::string::npos) << by_card.body;
+  EXPECT_NE(by_card.body.find("http://hl7.org/fhir/sid/icd-10"), std::string::npos);
+  // Each referral found by card can be found again by its number.
+  const std::string marker = "\"system\":\"https://fhir.simpul.id/sid/bpjs-no-rujukan\",\"value\":\"";
+  const auto at = by_card.body.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  const std::string no = by_card.body.substr(at + marker.size(), 19);
+  auto by_number = call(port_, bhttp::verb::get,
+                        "/fhir/ServiceRequest?identifier=https://fhir.simpul.id/sid/bpjs-no-rujukan%7C" + no, kKey);
+  ASSERT_EQ(by_number.status, 200u) << by_number.body;
+  EXPECT_NE(by_number.body.find("\"total\":1"), std::string::npos) << by_number.body;
+  EXPECT_NE(by_number.body.find(no), std::string::npos);
+
+  // None found is an empty searchset, not an error; a malformed number is a 400.
+  auto none = call(port_, bhttp::verb::get,
+                   "/fhir/ServiceRequest?patient.identifier=" + kCardSystem + "%7C0000000000001", kKey);
+  EXPECT_EQ(none.status, 200u);
+  EXPECT_NE(none.body.find("\"total\":0"), std::string::npos) << none.body;
+  auto bad = call(port_, bhttp::verb::get, "/fhir/ServiceRequest?identifier=x%7C1", kKey);
+  EXPECT_EQ(bad.status, 400u);
+  auto neither = call(port_, bhttp::verb::get, "/fhir/ServiceRequest", kKey);
+  EXPECT_EQ(neither.status, 400u);
+}
+
 // ------------------------------------------------------------ FHIR R4 JSON schema (independent oracle)
 
 namespace {
@@ -631,6 +660,9 @@ TEST_F(ServeTest, EveryFhirResponseValidatesAgainstTheR4Schema) {
                        call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "0000000000001")));
   replies.emplace_back("eligibility 400",
                        call(port_, bhttp::verb::post, check, kKey, "{\"resourceType\":\"Patient\"}"));
+  replies.emplace_back("referrals", call(port_, bhttp::verb::get,
+                                         "/fhir/ServiceRequest?patient.identifier=" + kCardSystem + "%7C0001234567890",
+                                         kKey));
   replies.emplace_back("coverage search", call(port_, bhttp::verb::get,
                                                "/fhir/Coverage?identifier=" + kCardSystem + "%7C0001234567890", kKey));
 
