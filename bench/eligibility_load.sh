@@ -12,38 +12,23 @@ cd "$(dirname "$0")/.."
 conns=${1:-1000}
 secs=${2:-20}
 latency=${3:-100}
-command -v wrk >/dev/null || { echo "wrk missing: run scripts/setup.sh" >&2; exit 1; }
-[ -x build/simpul ] || { cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j"$(nproc)"; }
+source bench/common.sh
+bench_prepare
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 dir=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; [ -n "${SIMPUL_BENCH_KEEP:-}" ] && echo "kept $dir" || rm -rf "$dir"' EXIT
 
-wait_port() {  # log file -> port of its "listening" line
-  local port=""
-  for _ in $(seq 1 200); do
-    port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' | head -1 || true)
-    [ -n "$port" ] && { echo "$port"; return; }
-    sleep 0.05
-  done
-  echo "did not start: $1" >&2; cat "$1" >&2; exit 1
-}
-
 build/simpul sim bpjs --listen 127.0.0.1:0 --latency-ms "$latency" 2>"$dir/sim.log" &
 pids+=($!)
-sim_port=$(wait_port "$dir/sim.log")
+sim_port=$(bench_port "$dir/sim.log")
 
-sed -e "s|^url = .*|url = \"sqlite:$dir/bench.db\"|" \
-    -e "s|^level = .*|level = \"warn\"|" \
-    -e "s|^rate_per_second = .*|rate_per_second = 1000000|" \
-    -e "s|^rate_burst = .*|rate_burst = 10000000|" \
-    -e "s|^endpoint = .*|endpoint = \"http://127.0.0.1:$sim_port\"\\nmax_concurrent = $conns\\nmax_connections = $conns\\nmax_waiting = $((conns * 4))|" \
-    config/demo.toml > "$dir/bench.toml"
-SIMPUL_DEMO_BPJS_CONS_ID=1234 SIMPUL_DEMO_BPJS_SECRET=pwd SIMPUL_DEMO_BPJS_USER_KEY=demo-user-key \
-  build/simpul serve --config "$dir/bench.toml" --listen 127.0.0.1:0 2>"$dir/server.log" &
+bench_config "$dir/bench.toml" "$dir" warn \
+  -e "s|^endpoint = .*|endpoint = \"http://127.0.0.1:$sim_port\"\\nmax_concurrent = $conns\\nmax_connections = $conns\\nmax_waiting = $((conns * 4))|"
+bench_serve "$dir/bench.toml" "$dir/server.log"
 pids+=($!)
-port=$(wait_port "$dir/server.log")
+port=$(bench_port "$dir/server.log")
 
 cat > "$dir/post.lua" <<'LUA'
 wrk.method = "POST"
@@ -57,9 +42,8 @@ wrk -t1 -c"$conns" -d3s -s "$dir/post.lua" "http://127.0.0.1:$port/fhir/Coverage
 out=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$dir/post.lua" \
       "http://127.0.0.1:$port/fhir/CoverageEligibilityRequest/\$check")
 echo "$out"
-to_ms() { case $1 in *ms) echo "${1%ms}";; *us) awk -v x="${1%us}" 'BEGIN{print x/1000}';; *s) awk -v x="${1%s}" 'BEGIN{print x*1000}';; esac; }
-p50=$(to_ms "$(echo "$out" | awk '$1=="50%" {print $2}')")
-p99=$(to_ms "$(echo "$out" | awk '$1=="99%" {print $2}')")
+p50=$(bench_ms "$(echo "$out" | awk '$1=="50%" {print $2}')")
+p99=$(bench_ms "$(echo "$out" | awk '$1=="99%" {print $2}')")
 rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 errs=$(echo "$out" | grep -E 'Non-2xx|Socket errors' || echo "none")
 awk -v p50="$p50" -v p99="$p99" -v l="$latency" -v rps="$rps" -v c="$conns" -v e="$errs" 'BEGIN {

@@ -1,0 +1,48 @@
+# Shared by the load benchmarks (sourced, not run): build check, the demo config
+# tuned for load, starting processes and reading their ports, wrk's units.
+
+# wrk present and a Release build of simpul in build/.
+bench_prepare() {
+  command -v wrk >/dev/null || { echo "wrk missing: run scripts/setup.sh" >&2; exit 1; }
+  [ -x build/simpul ] || { cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j"$(nproc)"; }
+}
+
+# bench_config OUT DIR LOG_LEVEL [sed expressions...]: config/demo.toml with its store in DIR,
+# the given log level and the per-client rate limit out of the way.
+bench_config() {
+  local out=$1 dir=$2 level=$3
+  shift 3
+  sed -e "s|^url = .*|url = \"sqlite:$dir/bench.db\"|" \
+      -e "s|^level = .*|level = \"$level\"|" \
+      -e "s|^rate_per_second = .*|rate_per_second = 1000000|" \
+      -e "s|^rate_burst = .*|rate_burst = 10000000|" \
+      "$@" config/demo.toml > "$out"
+}
+
+# bench_serve CONFIG LOG: starts `simpul serve` with the demo BPJS credentials; sets $! as usual.
+bench_serve() {
+  SIMPUL_DEMO_BPJS_CONS_ID=1234 SIMPUL_DEMO_BPJS_SECRET=pwd SIMPUL_DEMO_BPJS_USER_KEY=demo-user-key \
+    build/simpul serve --config "$1" --listen 127.0.0.1:0 2>"$2" &
+}
+
+# bench_port LOG: the port of the process's "listening" log line (waits up to 10 s).
+bench_port() {
+  local port=""
+  for _ in $(seq 1 200); do
+    port=$(grep -o '"msg":"listening".*"port":[0-9]*' "$1" 2>/dev/null | grep -o '[0-9]*$' | head -1 || true)
+    [ -n "$port" ] && { echo "$port"; return; }
+    sleep 0.05
+  done
+  echo "did not start: $1" >&2
+  cat "$1" >&2
+  exit 1
+}
+
+# bench_ms VALUE: wrk's "3.02ms" / "812.00us" / "1.20s" in milliseconds.
+bench_ms() {
+  case $1 in
+    *ms) echo "${1%ms}" ;;
+    *us) awk -v x="${1%us}" 'BEGIN{print x/1000}' ;;
+    *s) awk -v x="${1%s}" 'BEGIN{print x*1000}' ;;
+  esac
+}
