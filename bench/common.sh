@@ -1,5 +1,8 @@
-# Shared by the load benchmarks (sourced, not run): build check, the demo config
-# tuned for load, starting processes and reading their ports, wrk's units.
+# Shared by the load benchmarks (sourced, not run): strict mode and the repository
+# root as working directory, build check, the demo config tuned for load, starting
+# processes and reading their ports, wrk's units.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # wrk present and a Release build of simpul in build/.
 bench_prepare() {

@@ -7,12 +7,10 @@
 # The BPJS limits per consumer are raised to the number of connections so that
 # every request is in flight at once (the defaults, 8, protect the real BPJS).
 # Not part of CI. Prints wrk's numbers and the added-latency estimate.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 conns=${1:-1000}
 secs=${2:-20}
 latency=${3:-100}
-source bench/common.sh
 bench_prepare
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 

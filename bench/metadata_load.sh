@@ -3,12 +3,10 @@
 # the real `simpul serve` on loopback, fixed duration, median of several runs.
 #   bench/metadata_load.sh [seconds=10] [connections=64] [runs=3]
 # Prints requests/s and p99 latency for each run and the medians. Not part of CI.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 secs=${1:-10}
 conns=${2:-64}
 runs=${3:-3}
-source bench/common.sh
 bench_prepare
 
 dir=$(mktemp -d)
