@@ -36,22 +36,22 @@ std::optional<FaultKind> parse_fault_kind(std::string_view text) noexcept;
 
 struct FaultRule {
   FaultKind kind = FaultKind::http_500;
-  std::string method;                  // "" = any
-  std::string path;                    // "" = any; else a substring of the target
-  std::optional<std::uint64_t> count;  // remaining firings; nullopt = unlimited
-  double probability = 1.0;            // 0..1, rolled for each matching request
-  std::uint32_t latency_ms = 0;        // latency
-  std::uint32_t jitter_ms = 0;         // latency
-  std::uint32_t hold_ms = 30'000;      // timeout
-  unsigned http_status = 0;            // http_500/html_404/metadata_error; 0 = the kind's default
-  std::string code;                    // metadata_error; "" = the service's default
-  std::string message;                 // metadata_error; "" = a default text
+  std::string method{};                  // "" = any
+  std::string path{};                    // "" = any; else a substring of the target
+  std::optional<std::uint64_t> count{};  // remaining firings; nullopt = unlimited
+  double probability = 1.0;              // 0..1, rolled for each matching request
+  std::uint32_t latency_ms = 0;          // latency
+  std::uint32_t jitter_ms = 0;           // latency
+  std::uint32_t hold_ms = 30'000;        // timeout
+  unsigned http_status = 0;              // http_500/html_404/metadata_error; 0 = the kind's default
+  std::string code{};                    // metadata_error; "" = the service's default
+  std::string message{};                 // metadata_error; "" = a default text
 };
 
 struct FaultConfig {
   std::uint32_t latency_ms = 0;  // added to every simulated upstream request
   std::uint32_t jitter_ms = 0;
-  double error_rate = 0.0;       // 0..1
+  double error_rate = 0.0;  // 0..1
   FaultKind error_kind = FaultKind::http_500;
   std::uint64_t seed = 1;
   std::vector<FaultRule> rules;

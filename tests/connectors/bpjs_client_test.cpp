@@ -373,12 +373,10 @@ TEST(BpjsClient, PcareEveryWrapperAndItsHttpStatuses) {
   d.kd_poli = "001";
   d.keluhan = "demam";
   d.kunj_sakit = true;
-  d.sistole = 120;
-  d.diastole = 80;
-  d.berat_badan = 55.5;
-  d.tinggi_badan = 160;
-  d.resp_rate = 20;
-  d.heart_rate = 80;
+  // The same vital signs go into the registration and the visit.
+  const wire::PcareVitals vitals{
+      .sistole = 120, .diastole = 80, .berat_badan = 55.5, .tinggi_badan = 160, .resp_rate = 20, .heart_rate = 80};
+  static_cast<wire::PcareVitals&>(d) = vitals;
   d.lingkar_perut = 70;
   d.kd_tkp = "10";
 
@@ -417,12 +415,7 @@ TEST(BpjsClient, PcareEveryWrapperAndItsHttpStatuses) {
   k.kd_poli = "001";
   k.keluhan = "demam";
   k.kd_sadar = "01";
-  k.sistole = 120;
-  k.diastole = 80;
-  k.berat_badan = 55.5;
-  k.tinggi_badan = 160;
-  k.resp_rate = 20;
-  k.heart_rate = 80;
+  static_cast<wire::PcareVitals&>(k) = vitals;
   k.lingkar_perut = 70;
   k.kd_status_pulang = "4";
   k.tgl_pulang = wire::format_dmy(today());
@@ -547,24 +540,14 @@ TEST(BpjsClient, FaultInjectedRunGetsSucceedThroughRetriesAndFailuresAreTyped) {
   so.faults.jitter_ms = 5;
   so.faults.error_rate = 0.15;
   so.faults.error_kind = sim::FaultKind::http_500;
-  sim::FaultRule html404;
-  html404.kind = sim::FaultKind::html_404;
-  html404.path = "referensi/propinsi";
-  html404.count = 2;
-  sim::FaultRule meta;
-  meta.kind = sim::FaultKind::metadata_error;
-  meta.path = "referensi/poli";
-  meta.count = 1;
-  meta.message = "Sistem sedang sibuk (simulasi)";
-  sim::FaultRule timeout;
-  timeout.kind = sim::FaultKind::timeout;
-  timeout.path = "Peserta/nokartu";
-  timeout.probability = 0.05;
-  timeout.hold_ms = 3000;
-  sim::FaultRule garbled;
-  garbled.kind = sim::FaultKind::garbled;
-  garbled.method = "GET";
-  garbled.probability = 0.15;
+  const sim::FaultRule html404{.kind = sim::FaultKind::html_404, .path = "referensi/propinsi", .count = 2};
+  const sim::FaultRule meta{.kind = sim::FaultKind::metadata_error,
+                            .path = "referensi/poli",
+                            .count = 1,
+                            .message = "Sistem sedang sibuk (simulasi)"};
+  const sim::FaultRule timeout{
+      .kind = sim::FaultKind::timeout, .path = "Peserta/nokartu", .probability = 0.05, .hold_ms = 3000};
+  const sim::FaultRule garbled{.kind = sim::FaultKind::garbled, .method = "GET", .probability = 0.15};
   so.faults.rules = {html404, meta, timeout, garbled};
   Rig rig(so);
 
@@ -618,17 +601,10 @@ TEST(BpjsClient, FaultInjectedRunGetsSucceedThroughRetriesAndFailuresAreTyped) {
 
 TEST(BpjsClient, WritesAreNeverRetriedAndReportMaybeDelivered) {
   sim::BpjsSimOptions so;
-  sim::FaultRule hold;
-  hold.kind = sim::FaultKind::timeout;
-  hold.method = "POST";
-  hold.path = "SEP/2.0/insert";
-  hold.count = 1;
-  hold.hold_ms = 5000;
-  sim::FaultRule drop;
-  drop.kind = sim::FaultKind::drop_after_commit;
-  drop.method = "POST";
-  drop.path = "SEP/2.0/insert";
-  drop.count = 1;
+  const sim::FaultRule hold{
+      .kind = sim::FaultKind::timeout, .method = "POST", .path = "SEP/2.0/insert", .count = 1, .hold_ms = 5000};
+  const sim::FaultRule drop{
+      .kind = sim::FaultKind::drop_after_commit, .method = "POST", .path = "SEP/2.0/insert", .count = 1};
   so.faults.rules = {hold, drop};
   Rig rig(so);
   auto o = rig.options();
