@@ -19,6 +19,13 @@
 
 namespace simpul::adapter {
 
+fhir::ParseLimits body_parse_limits(const Limits& limits) {
+  fhir::ParseLimits p;
+  p.max_depth = limits.json_max_depth;
+  p.max_bytes = limits.max_body_bytes;
+  return p;
+}
+
 namespace http = connectors::http;
 namespace obs = connectors::obs;
 namespace bhttp = boost::beast::http;
@@ -59,8 +66,10 @@ std::multimap<std::string, std::string> parse_query(std::string_view q) {
     q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
     if (part.empty()) continue;
     const auto eq = part.find('=');
-    if (eq == std::string_view::npos) out.emplace(percent_decode(part, true), "");
-    else out.emplace(percent_decode(part.substr(0, eq), true), percent_decode(part.substr(eq + 1), true));
+    if (eq == std::string_view::npos)
+      out.emplace(percent_decode(part, true), "");
+    else
+      out.emplace(percent_decode(part.substr(0, eq), true), percent_decode(part.substr(eq + 1), true));
   }
   return out;
 }
@@ -104,7 +113,9 @@ App::App(const Config& config, store::Store& store, obs::Registry& metrics)
   add_builtin_routes();
 }
 
-void App::add_route(Route route) { routes_.push_back(std::move(route)); }
+void App::add_route(Route route) {
+  routes_.push_back(std::move(route));
+}
 
 namespace {
 // Matches "/a/{x}/b" against "/a/1/b"; fills params.
@@ -148,7 +159,7 @@ const Route* App::match(std::string_view method, std::string_view path, bool& pa
   return found;
 }
 
-awaitable<http::Response> validate_resource(RequestContext& ctx, std::size_t max_depth, std::uint64_t max_bytes);
+awaitable<http::Response> validate_resource(RequestContext& ctx, const Limits& limits);
 awaitable<http::Response> tenant_summary(RequestContext& ctx, const Config& config);
 
 void App::add_builtin_routes() {
@@ -170,16 +181,25 @@ void App::add_builtin_routes() {
   add_route({"GET", "/metrics", "/metrics", false, {}, false, [this](RequestContext&) -> awaitable<http::Response> {
                co_return http::make_response(200, metrics_.render(), "text/plain; version=0.0.4; charset=utf-8");
              }});
-  add_route({"GET", "/fhir/metadata", "/fhir/metadata", true, {}, true,
+  add_route({"GET",
+             "/fhir/metadata",
+             "/fhir/metadata",
+             true,
+             {},
+             true,
              [this](RequestContext& ctx) -> awaitable<http::Response> {
                co_return http::make_response(200, capability_statement(ctx.pretty),
                                              std::string(fhir::content_type_of(ctx.format)));
              }});
-  add_route({"GET", "/admin/tenants/{tenant}", "/admin/tenants/{tenant}", true, {Role::admin}, false,
+  add_route({"GET",
+             "/admin/tenants/{tenant}",
+             "/admin/tenants/{tenant}",
+             true,
+             {Role::admin},
+             false,
              [this](RequestContext& ctx) { return tenant_summary(ctx, config_); }});
-  add_route({"POST", "/fhir/{type}/$validate", "/fhir/{type}/$validate", true, {}, true,
-             [this](RequestContext& ctx) {
-               return validate_resource(ctx, config_.limits.json_max_depth, config_.limits.max_body_bytes);
+  add_route({"POST", "/fhir/{type}/$validate", "/fhir/{type}/$validate", true, {}, true, [this](RequestContext& ctx) {
+               return validate_resource(ctx, config_.limits);
              }});
 }
 
@@ -187,22 +207,21 @@ void App::add_builtin_routes() {
 // Resource-validate operation). The answer is 200 with an OperationOutcome when
 // the resource could be checked; a body that is not a readable resource of that
 // type is a 4xx.
-awaitable<http::Response> validate_resource(RequestContext& ctx, std::size_t max_depth, std::uint64_t max_bytes) {
+awaitable<http::Response> validate_resource(RequestContext& ctx, const Limits& limits) {
   const std::string& type = ctx.path_params.at("type");
   if (!fhir::is_resource_type(type))
     throw fhir::Error::not_found("Unknown resource type '" + type + "' in the URL.", {}, "validate: unknown type");
-  fhir::ParseLimits limits;
-  limits.max_depth = max_depth;
-  limits.max_bytes = max_bytes;
-  const rapidjson::Document doc = fhir::parse_resource(ctx.request.body(), limits);
+  const rapidjson::Document doc = fhir::parse_resource(ctx.request.body(), body_parse_limits(limits));
   fhir::expect_resource_type(doc, type);
   std::vector<fhir::Issue> issues;
   if (auto id = fhir::string_member(doc, "id"); id && !fhir::is_valid_id(*id))
-    issues.push_back({fhir::Severity::error, "value", "id must be 1-64 characters of A-Z, a-z, 0-9, '-' and '.'.",
-                      {type + ".id"}});
+    issues.push_back(
+        {fhir::Severity::error, "value", "id must be 1-64 characters of A-Z, a-z, 0-9, '-' and '.'.", {type + ".id"}});
   if (issues.empty())
-    issues.push_back({fhir::Severity::information, "informational", "The resource is well-formed " + type + " JSON.", {}});
-  co_return http::make_response(200, fhir::outcome_json(issues, ctx.pretty), std::string(fhir::content_type_of(ctx.format)));
+    issues.push_back(
+        {fhir::Severity::information, "informational", "The resource is well-formed " + type + " JSON.", {}});
+  co_return http::make_response(200, fhir::outcome_json(issues, ctx.pretty),
+                                std::string(fhir::content_type_of(ctx.format)));
 }
 
 // GET /admin/tenants/{tenant}: what this tenant is configured with - names and
@@ -215,7 +234,9 @@ awaitable<http::Response> tenant_summary(RequestContext& ctx, const Config& conf
   const Tenant* t = config.tenant(id);
   rapidjson::Document d(rapidjson::kObjectType);
   auto& a = d.GetAllocator();
-  auto str = [&](std::string_view v) { return rapidjson::Value(v.data(), static_cast<rapidjson::SizeType>(v.size()), a); };
+  auto str = [&](std::string_view v) {
+    return rapidjson::Value(v.data(), static_cast<rapidjson::SizeType>(v.size()), a);
+  };
   d.AddMember("id", str(t->id), a);
   d.AddMember("kind", str(to_string(t->kind)), a);
   d.AddMember("name", str(t->name), a);
@@ -302,8 +323,10 @@ std::string App::render_capability_statement(bool pretty) const {
       interactions[type];
       continue;
     }
-    std::string interaction = r.method == "GET" ? (slash == std::string::npos ? "search-type" : "read")
-                              : r.method == "POST" ? "create" : r.method == "PUT" ? "update" : "delete";
+    std::string interaction = r.method == "GET"    ? (slash == std::string::npos ? "search-type" : "read")
+                              : r.method == "POST" ? "create"
+                              : r.method == "PUT"  ? "update"
+                                                   : "delete";
     auto& v = interactions[type];
     if (std::find(v.begin(), v.end(), interaction) == v.end()) v.push_back(interaction);
   }
@@ -350,7 +373,8 @@ awaitable<http::Response> App::handle(http::Request& request, const http::Reques
 
   const std::string_view target(request.target().data(), request.target().size());
   const auto qpos = target.find('?');
-  RequestContext ctx{request, info, {}, percent_decode(target.substr(0, qpos), false), {}, {}, {}, fhir::Format::fhir_json, false};
+  RequestContext ctx{
+      request, info, {}, percent_decode(target.substr(0, qpos), false), {}, {}, {}, fhir::Format::fhir_json, false};
   const auto rid_header = request["X-Request-Id"];
   ctx.request_id = acceptable_request_id({rid_header.data(), rid_header.size()})
                        ? std::string(rid_header.data(), rid_header.size())
@@ -397,9 +421,8 @@ awaitable<http::Response> App::handle(http::Request& request, const http::Reques
         }
       }
       if (auto wait = auth_.take_token(*ctx.principal->client)) {
-        throw fhir::Error::too_many_requests("Rate limit exceeded for this API client; retry after " +
-                                                 std::to_string(*wait) + " s.",
-                                             {}, "rate limit")
+        throw fhir::Error::too_many_requests(
+            "Rate limit exceeded for this API client; retry after " + std::to_string(*wait) + " s.", {}, "rate limit")
             .with_header("Retry-After", std::to_string(*wait));
       }
     }

@@ -18,6 +18,7 @@
 #include "connectors/http/server.hpp"
 #include "connectors/observability/metrics.hpp"
 #include "fhir/content_type.hpp"
+#include "fhir/json.hpp"
 
 namespace simpul::adapter {
 
@@ -30,10 +31,10 @@ struct RequestContext {
   connectors::http::Request& request;
   const connectors::http::RequestInfo& info;
   std::string request_id;
-  std::string path;                                  // decoded path, no query
-  std::multimap<std::string, std::string> query;     // decoded parameters
-  std::map<std::string, std::string> path_params;    // {name} segments of the route
-  std::optional<Principal> principal;                // set on authenticated routes
+  std::string path;                                // decoded path, no query
+  std::multimap<std::string, std::string> query;   // decoded parameters
+  std::map<std::string, std::string> path_params;  // {name} segments of the route
+  std::optional<Principal> principal;              // set on authenticated routes
   fhir::Format format = fhir::Format::fhir_json;
   bool pretty = false;
 
@@ -41,15 +42,18 @@ struct RequestContext {
   std::string param(std::string_view name) const;
 };
 
+// The JSON parse limits of a request body ([limits] json_max_depth, max_body_bytes).
+fhir::ParseLimits body_parse_limits(const Limits& limits);
+
 using RouteHandler = std::function<boost::asio::awaitable<connectors::http::Response>(RequestContext&)>;
 
 struct Route {
-  std::string method;          // "GET", "POST", ...
-  std::string path;            // "/fhir/{type}/$validate": {name} matches one segment
-  std::string label;           // metrics label, e.g. "/fhir/metadata"
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // "/fhir/{type}/$validate": {name} matches one segment
+  std::string label;   // metrics label, e.g. "/fhir/metadata"
   bool authenticated = true;
-  std::vector<Role> roles;     // any of these; empty = any authenticated client
-  bool fhir = false;           // FHIR content negotiation and OperationOutcome errors
+  std::vector<Role> roles;  // any of these; empty = any authenticated client
+  bool fhir = false;        // FHIR content negotiation and OperationOutcome errors
   RouteHandler handler;
 };
 

@@ -25,6 +25,12 @@ fhir::Error retry_later(fhir::Error e) {
 
 }  // namespace
 
+bool bpjs_not_found(const bpjs::BpjsError& error) {
+  if (error.kind == bpjs::BpjsErrorKind::not_found) return true;
+  return error.kind == bpjs::BpjsErrorKind::business &&
+         lower(error.message).find("tidak ditemukan") != std::string::npos;
+}
+
 fhir::Error bpjs_failure(std::string_view service, const bpjs::BpjsError& error) {
   const std::string who(service);
   const std::string internal = who + ": " + error.describe();
@@ -32,9 +38,8 @@ fhir::Error bpjs_failure(std::string_view service, const bpjs::BpjsError& error)
     case bpjs::BpjsErrorKind::business: {
       // BPJS's code and message as sent: they are about the request, not secrets.
       const std::string text = who + " " + error.code + ": " + error.message;
-      const std::string m = lower(error.message);
-      if (m.find("tidak ditemukan") != std::string::npos) return fhir::Error::not_found(text, {}, internal);
-      if (m.find("sudah") != std::string::npos) return fhir::Error::conflict(text, {}, internal);
+      if (bpjs_not_found(error)) return fhir::Error::not_found(text, {}, internal);
+      if (lower(error.message).find("sudah") != std::string::npos) return fhir::Error::conflict(text, {}, internal);
       return fhir::Error::unprocessable(text, {}, internal);
     }
     case bpjs::BpjsErrorKind::not_found:

@@ -20,6 +20,10 @@
 
 namespace simpul::adapter {
 
+// BPJS's "not found" answer: P-Care 204, or a business answer saying
+// "tidak ditemukan". Searches treat it as an empty result.
+bool bpjs_not_found(const connectors::bpjs::BpjsError& error);
+
 // `service` names the upstream for the client ("V-Claim", "P-Care", "Antrean").
 fhir::Error bpjs_failure(std::string_view service, const connectors::bpjs::BpjsError& error);
 

@@ -72,10 +72,7 @@ http::Response fhir_ok(RequestContext& ctx, const rapidjson::Value& resource) {
 
 awaitable<http::Response> check_eligibility(RequestContext& ctx, BpjsUpstream& upstream, const Config& config) {
   bpjs::BpjsClient& client = tenant_client(ctx, upstream);
-  fhir::ParseLimits limits;
-  limits.max_depth = config.limits.json_max_depth;
-  limits.max_bytes = config.limits.max_body_bytes;
-  const rapidjson::Document request = fhir::parse_resource(ctx.request.body(), limits);
+  const rapidjson::Document request = fhir::parse_resource(ctx.request.body(), body_parse_limits(config.limits));
   const auto now = std::chrono::system_clock::now();
   const vf::EligibilityQuery query = vf::parse_eligibility_request(request, jakarta_date(now));
   const bpjs::wire::Peserta peserta = co_await lookup(client, query);
@@ -96,12 +93,6 @@ awaitable<http::Response> search_coverage(RequestContext& ctx, BpjsUpstream& ups
   bundle.total(1);
   bundle.add("urn:bpjs:peserta:coverage", vf::coverage_from_peserta(peserta, false));
   co_return fhir_ok(ctx, bundle.finish());
-}
-
-// V-Claim's "not found" business answer (201 "... tidak ditemukan"): an empty result, not an error.
-bool not_found(const bpjs::BpjsError& e) {
-  return (e.kind == bpjs::BpjsErrorKind::business || e.kind == bpjs::BpjsErrorKind::not_found) &&
-         bpjs_failure("V-Claim", e).status() == 404;
 }
 
 // GET ServiceRequest?identifier=<no-rujukan system>|<no> (FKTP referrals first, then hospital ones)
@@ -125,7 +116,7 @@ awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upst
     for (const auto& [asal, code] : origins) {
       auto one = co_await vclaim.rujukan_by_number(no, asal);
       if (!one) {
-        if (not_found(one.error())) continue;
+        if (bpjs_not_found(one.error())) continue;
         throw bpjs_failure("V-Claim", one.error());
       }
       bundle.add("urn:bpjs:rujukan:" + no, vf::service_request_from_rujukan(*one, code));
@@ -133,14 +124,14 @@ awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upst
       break;
     }
   } else {
-    const vf::EligibilityQuery q = vf::parse_coverage_search(by_patient, {}, "2000-01-01");
+    const vf::EligibilityQuery q = vf::parse_participant_identifier(by_patient, "patient.identifier");
     if (q.by != vf::EligibilityQuery::By::no_kartu) {
       throw fhir::Error::value("Referrals are looked up by BPJS card number.", "patient.identifier");
     }
     for (const auto& [asal, code] : origins) {
       auto list = co_await vclaim.rujukan_list_by_card(q.value, asal);
       if (!list) {
-        if (not_found(list.error())) continue;
+        if (bpjs_not_found(list.error())) continue;
         throw bpjs_failure("V-Claim", list.error());
       }
       for (const auto& r : *list) {

@@ -332,16 +332,22 @@ EligibilityQuery parse_eligibility_request(const rapidjson::Value& request, std:
   return q;
 }
 
-EligibilityQuery parse_coverage_search(std::string_view identifier, std::string_view date, std::string_view today,
-                                       const Systems& systems) {
+EligibilityQuery parse_participant_identifier(std::string_view identifier, std::string_view expression,
+                                              const Systems& systems) {
   const auto bar = identifier.find('|');
   if (bar == std::string_view::npos) {
-    throw fhir::Error::value("identifier must be <system>|<value> with the BPJS card-number or NIK system",
-                             "identifier");
+    throw fhir::Error::value(
+        std::string(expression) + " must be <system>|<value> with the BPJS card-number or NIK system",
+        std::string(expression));
   }
   std::vector<Candidate> candidates{
-      {std::string(identifier.substr(0, bar)), std::string(identifier.substr(bar + 1)), "identifier"}};
-  EligibilityQuery q = choose(candidates, systems, "identifier");
+      {std::string(identifier.substr(0, bar)), std::string(identifier.substr(bar + 1)), std::string(expression)}};
+  return choose(candidates, systems, expression);
+}
+
+EligibilityQuery parse_coverage_search(std::string_view identifier, std::string_view date, std::string_view today,
+                                       const Systems& systems) {
+  EligibilityQuery q = parse_participant_identifier(identifier, "identifier", systems);
   // Search parameter prefixes: only "eq" (or none) makes sense for one service date.
   if (date.substr(0, 2) == "eq") date.remove_prefix(2);
   q.tgl_pelayanan = service_date(date, today, "date");

@@ -53,6 +53,11 @@ std::string_view path_segment(EligibilityQuery::By by) noexcept;
 EligibilityQuery parse_eligibility_request(const rapidjson::Value& request, std::string_view today,
                                            const Systems& systems = {});
 
+// A search value "system|value" with the card-number or NIK system -> the query
+// without a date. `expression` names the search parameter in errors. Throws fhir::Error (400).
+EligibilityQuery parse_participant_identifier(std::string_view identifier, std::string_view expression,
+                                              const Systems& systems = {});
+
 // GET Coverage?identifier=system|value[&date=...]: the same query from search
 // parameters. `identifier` is "system|value" with the card-number or NIK system;
 // `date` empty = today. Throws fhir::Error (400).

@@ -41,6 +41,12 @@ TEST(BpjsOutcome, BusinessErrorsKeepBpjsCodeAndMessage) {
 
   e = bpjs_failure("P-Care", err(bpjs::BpjsErrorKind::not_found, "204", "NO CONTENT"));
   EXPECT_EQ(e.status(), 404);
+
+  // Searches treat exactly these as "nothing found".
+  EXPECT_TRUE(simpul::adapter::bpjs_not_found(err(bpjs::BpjsErrorKind::business, "201", "Peserta Tidak Ditemukan")));
+  EXPECT_TRUE(simpul::adapter::bpjs_not_found(err(bpjs::BpjsErrorKind::not_found, "204", "NO CONTENT")));
+  EXPECT_FALSE(simpul::adapter::bpjs_not_found(err(bpjs::BpjsErrorKind::business, "201", "Format Tanggal salah")));
+  EXPECT_FALSE(simpul::adapter::bpjs_not_found(err(bpjs::BpjsErrorKind::upstream_http, "404", "tidak ditemukan", 404)));
 }
 
 TEST(BpjsOutcome, AuthAndUpstreamFailuresAreBadGateway) {

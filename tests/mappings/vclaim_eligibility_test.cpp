@@ -298,6 +298,13 @@ TEST(VclaimEligibility, CoverageSearchParameters) {
   e = thrown([] { vf::parse_coverage_search("https://fhir.kemkes.go.id/id/nik|3171012345678901", "ge2025", "x"); });
   EXPECT_EQ(e.issues()[0].expression, std::vector<std::string>{"date"});
 
+  // The same check under another search parameter names that parameter.
+  q = vf::parse_participant_identifier("https://fhir.simpul.id/sid/bpjs-no-kartu|0001234567890", "patient.identifier");
+  EXPECT_EQ(q.value, "0001234567890");
+  EXPECT_TRUE(q.tgl_pelayanan.empty());
+  e = thrown([] { vf::parse_participant_identifier("0001234567890", "patient.identifier"); });
+  EXPECT_EQ(e.issues()[0].expression, std::vector<std::string>{"patient.identifier"});
+
   // A deployment may use its own card-number system.
   vf::Systems mine;
   mine.no_kartu = "http://rs.example/bpjs";
