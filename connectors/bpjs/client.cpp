@@ -368,6 +368,20 @@ http::HttpRequest BpjsClient::build_request(Service service, http::Method method
   return req;
 }
 
+RequestPreview BpjsClient::preview(Service service, const UpstreamRequest& request) const {
+  const http::HttpRequest req =
+      build_request(service, request.method, request.path, request.body, request.label, clock_->stamp(), {});
+  RequestPreview out;
+  out.method = std::string(http::to_string(request.method));
+  out.url = req.url;
+  for (const auto& h : req.headers) {
+    const bool secret = is_secret_header(h.name) || h.name == "X-cons-id";
+    out.headers.emplace_back(h.name, secret ? std::string(kRedacted) : h.value);
+  }
+  out.body = req.body;
+  return out;
+}
+
 void BpjsClient::record(Service service, const std::string& label, const BpjsResult& result, double seconds,
                         int retries) const {
   if (!options_.metrics) return;

@@ -28,6 +28,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 
@@ -154,6 +155,27 @@ struct WriteAck {
   std::string message;
 };
 
+// One request of a typed client before it is signed: `path` is relative to the
+// service base with identifiers already path_segment()-encoded; `label` is its
+// template ("SEP/{noSep}"), which metrics show; `body` is sent for writes.
+struct UpstreamRequest {
+  http::Method method = http::Method::get;
+  std::string path{};
+  std::string body{};
+  std::string label{};
+};
+
+// What would go on the wire for an UpstreamRequest (dry run): the full URL, every
+// header with the secret ones (X-cons-id, X-signature, user_key, X-authorization)
+// replaced by "<redacted>", and the body.
+struct RequestPreview {
+  std::string method;
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+inline constexpr std::string_view kRedacted = "<redacted>";
+
 struct CallOptions {
   std::chrono::milliseconds timeout{0};  // per attempt; 0 = BpjsTimeouts for the method
   int max_attempts = 0;                  // GET only; 0 = BpjsRetry::max_attempts
@@ -202,6 +224,10 @@ class BpjsClient {
   // the awaiting coroutine. Never throws for upstream behaviour.
   boost::asio::awaitable<BpjsResult> async_call(Service service, http::Method method, std::string path,
                                                 std::string body, std::string label, CallOptions options = {});
+
+  // The request as it would be sent now (signed with a fresh stamp), secrets
+  // redacted; nothing is sent.
+  RequestPreview preview(Service service, const UpstreamRequest& request) const;
 
   const std::string& key() const noexcept { return key_; }  // limiter key of this consId
   UpstreamClock& clock() noexcept { return *clock_; }

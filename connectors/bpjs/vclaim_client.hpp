@@ -21,6 +21,28 @@ enum class AsalRujukan { fktp = 1, rs = 2 };                    // referral sour
 enum class JenisPelayanan { rawat_inap = 1, rawat_jalan = 2 };  // inpatient / outpatient
 enum class JenisFaskes { fktp = 1, rs = 2 };                    // facility level
 
+// The request each VClaimClient call sends, built before anything is signed:
+// what a dry run shows (BpjsClient::preview) and what the calls below send.
+namespace vclaim_request {
+UpstreamRequest peserta_by_card(std::string_view no_kartu, wire::Date tgl_sep);
+UpstreamRequest peserta_by_nik(std::string_view nik, wire::Date tgl_sep);
+UpstreamRequest insert_sep(const wire::SepRequest& request);
+UpstreamRequest update_sep(const wire::SepUpdateRequest& request);
+UpstreamRequest delete_sep(const wire::SepDeleteRequest& request);
+UpstreamRequest get_sep(std::string_view no_sep);
+UpstreamRequest rujukan_by_number(std::string_view no_rujukan, AsalRujukan asal);
+UpstreamRequest rujukan_by_card(std::string_view no_kartu, AsalRujukan asal);
+UpstreamRequest rujukan_list_by_card(std::string_view no_kartu, AsalRujukan asal);
+UpstreamRequest monitoring_kunjungan(wire::Date tgl_sep, JenisPelayanan jenis);
+UpstreamRequest histori_pelayanan(std::string_view no_kartu, wire::Date from, wire::Date to);
+UpstreamRequest referensi_poli(std::string_view keyword);
+UpstreamRequest referensi_diagnosa(std::string_view keyword);
+UpstreamRequest referensi_faskes(std::string_view keyword, JenisFaskes jenis);
+UpstreamRequest referensi_dokter_dpjp(JenisPelayanan jenis, wire::Date tgl_pelayanan, std::string_view kd_spesialis);
+UpstreamRequest referensi_propinsi();
+UpstreamRequest referensi_kabupaten(std::string_view kd_propinsi);
+}  // namespace vclaim_request
+
 class VClaimClient {
  public:
   explicit VClaimClient(BpjsClient& client) : client_(client) {}

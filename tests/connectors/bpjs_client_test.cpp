@@ -680,3 +680,28 @@ TEST(BpjsClient, ClocksAreSharedPerConsId) {
   EXPECT_EQ(a.get(), b.get());
   EXPECT_NE(a.get(), c.get());
 }
+
+TEST(BpjsClient, PreviewShowsTheSignedRequestWithSecretsRedacted) {
+  Rig rig;
+  auto creds = Rig::credentials();
+  bpjs::BpjsClient& client = rig.client(creds, rig.options());
+  wire::SepDeleteRequest del{"0301R0110125V000001", "uji"};
+  const bpjs::RequestPreview p = client.preview(bpjs::Service::vclaim, bpjs::vclaim_request::delete_sep(del));
+  EXPECT_EQ(p.method, "DELETE");
+  EXPECT_EQ(p.url, rig.options().endpoints.vclaim_base + "/SEP/2.0/delete");
+  EXPECT_EQ(p.body, wire::to_json(del));
+  std::map<std::string, std::string> h(p.headers.begin(), p.headers.end());
+  for (const char* secret : {"X-cons-id", "X-signature", "user_key"}) EXPECT_EQ(h[secret], bpjs::kRedacted) << secret;
+  EXPECT_FALSE(h["X-timestamp"].empty());
+  EXPECT_EQ(h["Content-Type"], "Application/x-www-form-urlencoded");
+  // No header value carries a credential (the timestamp is digits that may contain "1234" by chance).
+  for (const auto& [name, value] : p.headers) {
+    if (name == "X-timestamp") continue;
+    EXPECT_EQ(value.find(creds.cons_id), std::string::npos) << name;
+    EXPECT_EQ(value.find(creds.user_key_vclaim), std::string::npos) << name;
+  }
+  const auto get = client.preview(bpjs::Service::vclaim, bpjs::vclaim_request::peserta_by_card(kCard, today()));
+  EXPECT_EQ(get.method, "GET");
+  EXPECT_NE(get.url.find("/Peserta/nokartu/" + std::string(kCard) + "/tglSEP/"), std::string::npos) << get.url;
+  EXPECT_TRUE(get.body.empty());
+}
