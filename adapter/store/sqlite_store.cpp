@@ -299,6 +299,7 @@ void SqliteStore::do_begin_idempotency(NewIdempotencyKey request, Completion<Ide
       "idempotency.begin",
       [this, request = std::move(request)] {
         const UnixMillis t = now();
+        bool replaced_unfinished = false;
         {
           auto existing = writer_->query(kSelectIdempotency);
           existing.bind_text(1, request.tenant).bind_text(2, request.key);
@@ -311,6 +312,7 @@ void SqliteStore::do_begin_idempotency(NewIdempotencyKey request, Completion<Ide
               out.record = std::move(record);
               return out;
             }
+            replaced_unfinished = record.state == IdempotencyState::in_progress;
           }
         }
         // Absent, or expired: the key is free again.
@@ -334,6 +336,7 @@ void SqliteStore::do_begin_idempotency(NewIdempotencyKey request, Completion<Ide
         IdempotencyBegin out;
         out.acquired = true;
         out.same_request = true;
+        out.replaced_unfinished = replaced_unfinished;
         out.record = std::move(record);
         return out;
       },
@@ -343,9 +346,10 @@ void SqliteStore::do_begin_idempotency(NewIdempotencyKey request, Completion<Ide
 bool SqliteStore::write_complete_idempotency(const IdempotencyCompletion& c) {
   writer_
       ->query(
-          "UPDATE idempotency_keys SET state = 'completed', response_status = ?3, response_body = ?4 "
+          "UPDATE idempotency_keys SET state = 'completed', response_status = ?3, response_body = ?4, "
+          "expires_at = CASE WHEN ?5 > 0 THEN ?6 ELSE expires_at END "
           "WHERE tenant = ?1 AND key = ?2 AND state = 'in_progress'")
-      .bind_all(c.tenant, c.key, c.response_status, Blob{c.response_body})
+      .bind_all(c.tenant, c.key, c.response_status, Blob{c.response_body}, c.ttl_ms, add_clamped(now(), c.ttl_ms))
       .run();
   return writer_->changes() == 1;
 }

@@ -110,6 +110,7 @@ void validate(const IdempotencyCompletion& c) {
   validate_tenant(c.tenant);
   require(!c.key.empty(), "idempotency key must not be empty");
   require(c.response_status >= 100 && c.response_status <= 599, "idempotency response_status must be an HTTP status");
+  require(c.ttl_ms >= 0, "idempotency completion ttl_ms must not be negative");
 }
 
 void validate(const OutboxItem& item) {

@@ -136,6 +136,10 @@ struct NewIdempotencyKey {
 struct IdempotencyBegin {
   bool acquired = false;      // true: this caller inserted the key and must complete or abandon it
   bool same_request = false;  // the stored request_hash equals the caller's
+  // Acquired by replacing an in_progress record whose ttl ran out: an earlier
+  // attempt never finished (crash, or an upstream outcome it could not learn).
+  // Its effect upstream is unknown: reconcile before doing it again.
+  bool replaced_unfinished = false;
   IdempotencyRecord record;   // the record now stored (the caller's, or the earlier one)
 };
 
@@ -144,6 +148,9 @@ struct IdempotencyCompletion {
   std::string key;
   int response_status = 0;
   std::string response_body;
+  // > 0: the completed record is kept until now + ttl_ms (an in-progress lease
+  // is short, the replay window long); 0 keeps the expiry set by begin.
+  std::int64_t ttl_ms = 0;
 };
 
 // ---------------------------------------------------------------- outbox

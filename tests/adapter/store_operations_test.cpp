@@ -168,6 +168,33 @@ TEST_F(StoreOps, IdempotencyAbandonAndExpiry) {
   EXPECT_EQ(reused.record.request_hash, "h3");
 }
 
+// A short in-progress lease, a long replay window: an attempt that never finished
+// frees its key when the lease runs out, and the next owner learns it must reconcile.
+TEST_F(StoreOps, IdempotencyLeaseRunsOutAndCompletionExtendsTheWindow) {
+  ASSERT_TRUE(store_->begin_idempotency({"rs-1", "sep", "h", 1000}).acquired);
+  now_ += 999;
+  EXPECT_FALSE(store_->begin_idempotency({"rs-1", "sep", "h", 1000}).acquired) << "lease still running";
+  now_ += 1;
+  auto taken = store_->begin_idempotency({"rs-1", "sep", "h", 1000});
+  EXPECT_TRUE(taken.acquired);
+  EXPECT_TRUE(taken.replaced_unfinished) << "the earlier attempt's outcome is unknown";
+
+  ASSERT_TRUE(store_->complete_idempotency({"rs-1", "sep", 200, "done", 86'400'000}));
+  now_ += 5000;  // past the lease, inside the replay window
+  auto replay = store_->begin_idempotency({"rs-1", "sep", "h", 1000});
+  EXPECT_FALSE(replay.acquired);
+  EXPECT_EQ(replay.record.response_body, "done");
+  EXPECT_EQ(replay.record.expires_at, now_.load() - 5000 + 86'400'000);
+
+  // A completed record that expires is not an unfinished attempt.
+  now_ += 86'400'000;
+  auto fresh = store_->begin_idempotency({"rs-1", "sep", "h", 1000});
+  EXPECT_TRUE(fresh.acquired);
+  EXPECT_FALSE(fresh.replaced_unfinished);
+  EXPECT_EQ(error_code([&] { store_->complete_idempotency({"rs-1", "sep", 200, "x", -1}); }),
+            st::StoreErrc::invalid_argument);
+}
+
 TEST_F(StoreOps, IdempotencyInsertIfAbsentUnderSixteenThreads) {
   constexpr int kThreads = 16;
   for (int round = 0; round < 5; ++round) {
