@@ -257,7 +257,8 @@ Config load_config(const std::string& path) {
   if (const toml::table* s = r.table(doc, "", "bpjs")) {
     r.known_keys(*s, "bpjs",
                  {"endpoint", "read_timeout_ms", "write_timeout_ms", "connect_timeout_ms", "ca_bundle", "proxy",
-                  "max_concurrent", "rate_per_second", "max_waiting", "max_connections"});
+                  "max_concurrent", "rate_per_second", "max_waiting", "max_connections", "reference_ttl_ms",
+                  "reference_empty_ttl_ms"});
     r.read_string(*s, "bpjs", "endpoint", c.bpjs.endpoint);
     const std::string& e = c.bpjs.endpoint;
     if (e != "simulator" && e != "development" && e != "production" && e.rfind("https://", 0) != 0 &&
@@ -275,6 +276,13 @@ Config load_config(const std::string& path) {
     r.read_double(*s, "bpjs", "rate_per_second", c.bpjs.rate_per_second, 0, 1e6);
     r.read_int(*s, "bpjs", "max_waiting", c.bpjs.max_waiting, 0, 1'000'000);
     r.read_int(*s, "bpjs", "max_connections", c.bpjs.max_connections, 1, 100'000);
+    constexpr std::int64_t kThirtyDaysMs = 30LL * 24 * 3600 * 1000;
+    std::int64_t ttl = c.bpjs.reference_ttl.count();
+    r.read_int(*s, "bpjs", "reference_ttl_ms", ttl, 1000, kThirtyDaysMs);
+    c.bpjs.reference_ttl = std::chrono::milliseconds(ttl);
+    std::int64_t empty_ttl = c.bpjs.reference_empty_ttl.count();
+    r.read_int(*s, "bpjs", "reference_empty_ttl_ms", empty_ttl, 1000, kThirtyDaysMs);
+    c.bpjs.reference_empty_ttl = std::chrono::milliseconds(empty_ttl);
   }
 
   std::set<std::string> key_hashes;

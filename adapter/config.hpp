@@ -83,6 +83,11 @@ struct BpjsSettings {
   double rate_per_second = 0;
   std::size_t max_waiting = 1024;
   std::size_t max_connections = 32;  // open connections per BPJS host (HTTP/1.1 keep-alive pool)
+  // V-Claim reference data (poli, diagnoses, facilities, DPJP, regions) is cached in the
+  // store: fresh for reference_ttl, refreshed in the background after; a "not found"
+  // answer is cached for the shorter of the two.
+  std::chrono::milliseconds reference_ttl{std::chrono::hours(24)};
+  std::chrono::milliseconds reference_empty_ttl{std::chrono::hours(1)};
 };
 
 struct Config {

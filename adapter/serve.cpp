@@ -14,6 +14,7 @@
 #include "adapter/bpjs_upstream.hpp"
 #include "adapter/cli.hpp"
 #include "adapter/config.hpp"
+#include "adapter/reference_routes.hpp"
 #include "adapter/store/store.hpp"
 #include "adapter/vclaim_routes.hpp"
 #include "adapter/version.hpp"
@@ -142,6 +143,7 @@ int serve_command(const std::string& config_path, const std::string& listen_over
     return 1;
   }
   add_vclaim_routes(app, *bpjs, config);
+  add_reference_routes(app, *bpjs, *store, metrics, config);
 
   connectors::http::ServerOptions so;
   so.address = config.listen_address;
