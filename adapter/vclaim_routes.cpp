@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "adapter/bpjs_outcome.hpp"
+#include "adapter/dry_run.hpp"
 #include "connectors/bpjs/vclaim_client.hpp"
 #include "connectors/http/response.hpp"
 #include "fhir/bundle.hpp"
@@ -41,15 +42,6 @@ std::string format_jakarta(std::chrono::system_clock::time_point now, bool with_
   return buf;
 }
 
-bpjs::BpjsClient& tenant_client(RequestContext& ctx, BpjsUpstream& upstream) {
-  bpjs::BpjsClient* client = upstream.client(ctx.principal->tenant->id);
-  if (client == nullptr) {
-    throw fhir::Error::forbidden("This facility has no BPJS credentials configured.", {},
-                                 "tenant " + ctx.principal->tenant->id + " has no bpjs_cons_id/bpjs_secret_key");
-  }
-  return *client;
-}
-
 // One V-Claim peserta lookup; a BPJS failure becomes the matching FHIR error.
 awaitable<bpjs::wire::Peserta> lookup(bpjs::BpjsClient& client, const vf::EligibilityQuery& q) {
   bpjs::VClaimClient vclaim(client);
@@ -70,11 +62,23 @@ http::Response fhir_ok(RequestContext& ctx, const rapidjson::Value& resource) {
   return http::make_response(200, fhir::to_json(resource, ctx.pretty), std::string(fhir::content_type_of(ctx.format)));
 }
 
+// The peserta lookup a query makes, and where its two values came from (dry run).
+http::Response eligibility_dry_run(RequestContext& ctx, const bpjs::BpjsClient& client, const vf::EligibilityQuery& q) {
+  const auto date = bpjs::wire::parse_ymd(q.tgl_pelayanan);
+  if (!date) throw fhir::Error::value("The service date must be a full date (yyyy-mm-dd).", "date");
+  const bool nik = q.by == vf::EligibilityQuery::By::nik;
+  const bpjs::UpstreamRequest request = nik ? bpjs::vclaim_request::peserta_by_nik(q.value, *date)
+                                            : bpjs::vclaim_request::peserta_by_card(q.value, *date);
+  const vf::Trace trace{{nik ? "nik" : "noKartu", q.value, q.value_source}, {"tglSEP", q.tgl_pelayanan, q.date_source}};
+  return fhir_ok(ctx, dry_run_parameters(client, bpjs::Service::vclaim, {request}, trace));
+}
+
 awaitable<http::Response> check_eligibility(RequestContext& ctx, BpjsUpstream& upstream, const Config& config) {
   bpjs::BpjsClient& client = tenant_client(ctx, upstream);
   const rapidjson::Document request = fhir::parse_resource(ctx.request.body(), body_parse_limits(config.limits));
   const auto now = std::chrono::system_clock::now();
   const vf::EligibilityQuery query = vf::parse_eligibility_request(request, jakarta_date(now));
+  if (dry_run_requested(ctx)) co_return eligibility_dry_run(ctx, client, query);
   const bpjs::wire::Peserta peserta = co_await lookup(client, query);
   co_return fhir_ok(ctx, vf::eligibility_response(peserta, query, jakarta_instant(std::chrono::system_clock::now())));
 }
@@ -88,11 +92,21 @@ awaitable<http::Response> search_coverage(RequestContext& ctx, BpjsUpstream& ups
   }
   const auto query =
       vf::parse_coverage_search(identifier, ctx.param("date"), jakarta_date(std::chrono::system_clock::now()));
+  if (dry_run_requested(ctx)) co_return eligibility_dry_run(ctx, client, query);
   const bpjs::wire::Peserta peserta = co_await lookup(client, query);
   fhir::SearchsetBuilder bundle;
   bundle.total(1);
   bundle.add("urn:bpjs:peserta:coverage", vf::coverage_from_peserta(peserta, false));
   co_return fhir_ok(ctx, bundle.finish());
+}
+
+// patient.identifier of a referral search: V-Claim lists referrals by card number only.
+vf::EligibilityQuery referral_card(std::string_view by_patient) {
+  vf::EligibilityQuery q = vf::parse_participant_identifier(by_patient, "patient.identifier");
+  if (q.by != vf::EligibilityQuery::By::no_kartu) {
+    throw fhir::Error::value("Referrals are looked up by BPJS card number.", "patient.identifier");
+  }
+  return q;
 }
 
 // GET ServiceRequest?identifier=<no-rujukan system>|<no> (FKTP referrals first, then hospital ones)
@@ -108,9 +122,25 @@ awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upst
         "patient.identifier=<card-number system>|<noKartu>.",
         "identifier");
   }
+  const std::pair<bpjs::AsalRujukan, int> origins[] = {{bpjs::AsalRujukan::fktp, 1}, {bpjs::AsalRujukan::rs, 2}};
+  if (dry_run_requested(ctx)) {
+    // Both lookups, in the order they are made (the second only when the first finds nothing).
+    std::vector<bpjs::UpstreamRequest> requests;
+    vf::Trace trace;
+    if (!by_number.empty()) {
+      const std::string no = vf::parse_rujukan_identifier(by_number);
+      for (const auto& origin : origins) requests.push_back(bpjs::vclaim_request::rujukan_by_number(no, origin.first));
+      trace.push_back({"noRujukan", no, "identifier"});
+    } else {
+      const vf::EligibilityQuery q = referral_card(by_patient);
+      for (const auto& origin : origins)
+        requests.push_back(bpjs::vclaim_request::rujukan_list_by_card(q.value, origin.first));
+      trace.push_back({"noKartu", q.value, "patient.identifier"});
+    }
+    co_return fhir_ok(ctx, dry_run_parameters(client, bpjs::Service::vclaim, requests, trace));
+  }
   fhir::SearchsetBuilder bundle;
   std::uint64_t total = 0;
-  const std::pair<bpjs::AsalRujukan, int> origins[] = {{bpjs::AsalRujukan::fktp, 1}, {bpjs::AsalRujukan::rs, 2}};
   if (!by_number.empty()) {
     const std::string no = vf::parse_rujukan_identifier(by_number);
     for (const auto& [asal, code] : origins) {
@@ -124,10 +154,7 @@ awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upst
       break;
     }
   } else {
-    const vf::EligibilityQuery q = vf::parse_participant_identifier(by_patient, "patient.identifier");
-    if (q.by != vf::EligibilityQuery::By::no_kartu) {
-      throw fhir::Error::value("Referrals are looked up by BPJS card number.", "patient.identifier");
-    }
+    const vf::EligibilityQuery q = referral_card(by_patient);
     for (const auto& [asal, code] : origins) {
       auto list = co_await vclaim.rujukan_list_by_card(q.value, asal);
       if (!list) {
@@ -151,6 +178,15 @@ std::string jakarta_date(std::chrono::system_clock::time_point now) {
 }
 std::string jakarta_instant(std::chrono::system_clock::time_point now) {
   return format_jakarta(now, true);
+}
+
+bpjs::BpjsClient& tenant_client(RequestContext& ctx, BpjsUpstream& upstream) {
+  bpjs::BpjsClient* client = upstream.client(ctx.principal->tenant->id);
+  if (client == nullptr) {
+    throw fhir::Error::forbidden("This facility has no BPJS credentials configured.", {},
+                                 "tenant " + ctx.principal->tenant->id + " has no bpjs_cons_id/bpjs_secret_key");
+  }
+  return *client;
 }
 
 void add_vclaim_routes(App& app, BpjsUpstream& upstream, const Config& config) {

@@ -13,6 +13,9 @@ namespace simpul::adapter {
 
 void add_vclaim_routes(App& app, BpjsUpstream& bpjs, const Config& config);
 
+// The BPJS client of the caller's facility; 403 when the tenant has no BPJS credentials.
+connectors::bpjs::BpjsClient& tenant_client(RequestContext& ctx, BpjsUpstream& upstream);
+
 // Today's date (yyyy-mm-dd) and the current instant (yyyy-mm-ddThh:mm:ss+07:00)
 // in Asia/Jakarta (WIB, UTC+7, no daylight saving): BPJS service dates are local.
 std::string jakarta_date(std::chrono::system_clock::time_point now);

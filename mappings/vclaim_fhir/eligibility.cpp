@@ -119,6 +119,7 @@ EligibilityQuery choose(const std::vector<Candidate>& candidates, const Systems&
       EligibilityQuery q;
       q.by = kind.by;
       q.value = c.value;
+      q.value_source = c.expression;
       return q;
     }
   }
@@ -126,6 +127,8 @@ EligibilityQuery choose(const std::vector<Candidate>& candidates, const Systems&
                                   systems.no_kartu + ") or a NIK (identifier system " + systems.nik + ")",
                               std::string(where));
 }
+
+constexpr std::string_view kTodaySource = "default: today (Asia/Jakarta)";
 
 std::string service_date(std::string_view given, std::string_view today, std::string_view expression) {
   if (given.empty()) return std::string(today);
@@ -328,6 +331,7 @@ EligibilityQuery parse_eligibility_request(const rapidjson::Value& request, std:
     }
   }
   q.tgl_pelayanan = service_date(date, today, date_expr);
+  q.date_source = date.empty() ? std::string(kTodaySource) : std::string(date_expr);
   if (auto id = fhir::string_member(request, "id"); id && fhir::is_valid_id(*id)) q.request_id = std::string(*id);
   return q;
 }
@@ -351,6 +355,7 @@ EligibilityQuery parse_coverage_search(std::string_view identifier, std::string_
   // Search parameter prefixes: only "eq" (or none) makes sense for one service date.
   if (date.substr(0, 2) == "eq") date.remove_prefix(2);
   q.tgl_pelayanan = service_date(date, today, "date");
+  q.date_source = date.empty() ? std::string(kTodaySource) : "date";
   return q;
 }
 

@@ -52,9 +52,10 @@ inline std::string read_file(const std::filesystem::path& p) {
 }
 
 // A config like the demo one, with its own store and any extra [limits] lines.
+// `bpjs_section`, when given, replaces the demo's `[bpjs]` lines (endpoint = "simulator").
 inline std::filesystem::path write_config(const std::filesystem::path& dir, const std::string& limits_extra,
                                           const std::string& listen = "127.0.0.1:0",
-                                          const std::string& server_extra = "") {
+                                          const std::string& server_extra = "", const std::string& bpjs_section = "") {
   std::string demo = read_file(std::filesystem::path(SIMPUL_SOURCE_DIR) / "config/demo.toml");
   demo = std::regex_replace(demo, std::regex("url = \"sqlite:[^\"]*\""),
                             "url = \"sqlite:" + (dir / "t.db").string() + "\"");
@@ -70,6 +71,8 @@ inline std::filesystem::path write_config(const std::filesystem::path& dir, cons
     else
       demo = std::regex_replace(demo, std::regex("\\[limits\\]\n"), "[limits]\n" + line + "\n");
   }
+  if (!bpjs_section.empty())
+    demo = std::regex_replace(demo, std::regex("\\[bpjs\\]\nendpoint = \"simulator\"\n"), "[bpjs]\n" + bpjs_section + "\n");
   if (!server_extra.empty())
     demo = std::regex_replace(demo, std::regex("\\[server\\]\n"), "[server]\n" + server_extra + "\n");
   auto path = dir / "simpul.toml";
@@ -139,9 +142,10 @@ inline Reply call(std::uint16_t port, bhttp::verb method, const std::string& tar
 
 class ServeTest : public ::testing::Test {
  protected:
-  void start(const std::string& limits_extra = "", const std::string& server_extra = "") {
+  void start(const std::string& limits_extra = "", const std::string& server_extra = "",
+             const std::string& bpjs_section = "") {
     prepare_dir();
-    auto cfg = write_config(dir_, limits_extra, "127.0.0.1:0", server_extra);
+    auto cfg = write_config(dir_, limits_extra, "127.0.0.1:0", server_extra, bpjs_section);
     server_.emplace(
         std::vector<std::string>{std::string(SIMPUL_BINARY_DIR) + "/simpul", "serve", "--config", cfg.string()},
         dir_ / "stderr.log");

@@ -1,0 +1,103 @@
+#pragma once
+// FHIR Claim (use = preauthorization) <-> V-Claim SEP 2.0 (Surat Eligibilitas
+// Peserta: the eligibility letter a hospital issues for each JKN visit).
+//
+//   POST /fhir/Claim/$submit   (a Claim, or a Bundle whose first entry is the Claim)
+//     no insurance[].preAuthRef           -> SEP/2.0/insert  (create)
+//     insurance[].preAuthRef = noSep      -> SEP/2.0/update  (update)
+//     + status = "cancelled"              -> SEP/2.0/delete  (cancel)
+//   GET  /fhir/ClaimResponse/{noSep}      -> SEP/{noSep}     (read)
+//
+// The Claim brings or references (contained "#id", or Bundle entries by fullUrl
+// or "Type/id") the Patient (card number, medical-record number, phone), the
+// Coverage (card number, room class), the Encounter (class, service date, poli,
+// DPJP), the Practitioner (DPJP code), the Condition (ICD-10) and the
+// ServiceRequest of the referral (noRujukan, date, referring facility). The
+// field-by-field table is docs/mappings/vclaim.md ("SEP").
+//
+// Every V-Claim field that is filled records where it came from (a FieldTrace):
+// the dry run shows integration teams which FHIR element produced each value.
+//
+// Pure functions: no I/O, no clock (the caller passes "today" and "now").
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "mappings/bpjs/vclaim.hpp"
+#include "mappings/vclaim_fhir/eligibility.hpp"
+
+namespace simpul::mappings::vclaim_fhir {
+
+// Identifier system of the SEP number (noSep): Simpul's default.
+inline constexpr std::string_view kNoSepSystem = "https://fhir.simpul.id/sid/bpjs-no-sep";
+// Identifier system of a surat kontrol / SPRI number (control visit letter /
+// inpatient order, V-Claim skdp.noSurat): Simpul's default.
+inline constexpr std::string_view kNoSuratKontrolSystem = "https://fhir.simpul.id/sid/bpjs-no-surat-kontrol";
+// Identifier system of a doctor's BPJS DPJP code (dokter penanggung jawab
+// pelayanan: doctor in charge; referensi/dokter): Simpul's default.
+inline constexpr std::string_view kKodeDpjpSystem = "https://fhir.simpul.id/sid/bpjs-kode-dpjp";
+
+// One V-Claim field and the FHIR element that produced it.
+struct FieldTrace {
+  std::string field;   // V-Claim JSON path inside t_sep, e.g. "rujukan.noRujukan"
+  std::string value;   // the value sent
+  std::string source;  // e.g. "Claim.supportingInfo[0].valueReference -> ServiceRequest.identifier[0].value",
+                       // "default", "config: tenants.<id>.bpjs_provider_code", "client: name"
+};
+using Trace = std::vector<FieldTrace>;
+
+// What the SEP needs besides the FHIR request.
+struct SepContext {
+  std::string ppk_pelayanan;  // the issuing facility's BPJS code (tenant bpjs_provider_code)
+  std::string user;           // V-Claim "user": who issues the SEP (the API client's name)
+  std::string today;          // yyyy-MM-dd, Asia/Jakarta: tglSep when the Encounter has no date
+};
+
+enum class SepAction { create, update, cancel };
+std::string_view to_string(SepAction action) noexcept;
+
+struct SepSubmission {
+  SepAction action = SepAction::create;
+  // Claim.identifier[0] as "system|value" ("" when the Claim has none): the
+  // client's retry key when no Idempotency-Key header is sent.
+  std::string claim_identifier;
+  // The participant's card number when the Claim gives one (every action; only
+  // create sends it): the ClaimResponse's contained Patient.
+  std::string no_kartu;
+  bpjs::SepRequest insert{};        // action == create
+  bpjs::SepUpdateRequest update{};  // action == update
+  bpjs::SepDeleteRequest cancel{};  // action == cancel
+  Trace trace{};                    // one entry per V-Claim field filled (defaults included)
+};
+
+// Reads the Claim (or a Bundle with the Claim first). Throws fhir::Error (400,
+// with a FHIRPath expression) naming what is missing or malformed: no card
+// number, no diagnosis, a referral without number/date/facility, codes outside
+// BPJS's lists (jnsPelayanan, klsRawat, lakaLantas, tujuanKunj, ...).
+SepSubmission parse_sep_claim(const rapidjson::Value& claim_or_bundle, const SepContext& context,
+                              const Systems& systems = {});
+
+// ClaimResponse for a created SEP: outcome complete, preAuthRef = noSep,
+// identifier in kNoSepSystem, the participant (contained Patient), the SEP's
+// poli, class and diagnosis as response details. `created` is an instant.
+rapidjson::Document claim_response_from_sep(const bpjs::Sep& sep, const SepSubmission& submitted,
+                                            std::string_view created, const Systems& systems = {});
+
+// ClaimResponse for a read (GET SEP/{noSep}) or for a create that was
+// reconciled (the SEP found after an unknown outcome).
+rapidjson::Document claim_response_from_sep_detail(const bpjs::SepDetail& sep, std::string_view created,
+                                                   const Systems& systems = {});
+
+// ClaimResponse for an update or a cancel that BPJS acknowledged with the noSep
+// (cancel: ClaimResponse.status = cancelled).
+rapidjson::Document claim_response_for_ack(std::string_view no_sep, SepAction action, const SepSubmission& submitted,
+                                           std::string_view created, const Systems& systems = {});
+
+// True when a service-history entry (monitoring/HistoriPelayanan) is the SEP
+// `request` would create: same card, date, jnsPelayanan and referral number.
+// Used to reconcile after an insert whose outcome is unknown.
+bool histori_matches(const bpjs::HistoriPelayanan& entry, const bpjs::SepRequest& request) noexcept;
+
+}  // namespace simpul::mappings::vclaim_fhir
