@@ -86,9 +86,9 @@ class ServeSepTest : public ServeTest {
  protected:
   void start_with_sim(const std::string& bpjs_extra = "") {
     prepare_dir();
-    sim_.emplace(std::vector<std::string>{std::string(SIMPUL_BINARY_DIR) + "/simpul", "sim", "bpjs", "--listen",
-                                          "127.0.0.1:0"},
-                 dir_ / "sim.log");
+    sim_.emplace(
+        std::vector<std::string>{std::string(SIMPUL_BINARY_DIR) + "/simpul", "sim", "bpjs", "--listen", "127.0.0.1:0"},
+        dir_ / "sim.log");
     sim_port_ = sim_->wait_for_port();
     ASSERT_NE(sim_port_, 0) << read_file(dir_ / "sim.log");
     start("", "", "endpoint = \"http://127.0.0.1:" + std::to_string(sim_port_) + "\"\n" + bpjs_extra);
@@ -149,12 +149,67 @@ TEST_F(ServeTest, DryRunShowsTheExactV_ClaimRequestWithoutSendingIt) {
   auto metrics = call(port_, bhttp::verb::get, "/metrics");
   EXPECT_EQ(metrics.body.find("simpul_upstream_requests_total{"), std::string::npos) << metrics.body;
 
-  auto bad = call(port_, bhttp::verb::get, "/fhir/Coverage?identifier=" + kCardSystem + "%7C0001234567890&_dryRun=ya",
-                  kKey);
+  auto bad =
+      call(port_, bhttp::verb::get, "/fhir/Coverage?identifier=" + kCardSystem + "%7C0001234567890&_dryRun=ya", kKey);
   EXPECT_EQ(bad.status, 400u);
   EXPECT_NE(bad.body.find("_dryRun"), std::string::npos);
 
   const auto verdicts = schema_verdicts(dir_, {r.body, ruj.body});
   ASSERT_EQ(verdicts.size(), 2u);
   for (const auto& v : verdicts) EXPECT_EQ(v, "ok");
+}
+
+// ------------------------------------------------------------ every error class, end to end
+
+TEST_F(ServeSepTest, EveryBpjsErrorClassBecomesTheRightOperationOutcome) {
+  start_with_sim("read_timeout_ms = 800\n");
+  const std::string check = "/fhir/CoverageEligibilityRequest/$check";
+  const std::string body = eligibility_request(kCardSystem, "0001234567890");
+  auto ok = call(port_, bhttp::verb::post, check, kKey, body);
+  ASSERT_EQ(ok.status, 200u) << ok.body;
+
+  struct Case {
+    std::string name;
+    std::string rule;  // one /sim/faults rule for the peserta lookup
+    unsigned status;
+    std::string says;  // in the OperationOutcome
+    bool retry_after;
+  };
+  const std::vector<Case> cases = {
+      {"business not found", R"({"kind":"metadata_error","code":"201","message":"Data peserta tidak ditemukan"})", 404,
+       "V-Claim 201: Data peserta tidak ditemukan", false},
+      {"business exists", R"({"kind":"metadata_error","code":"201","message":"Data sudah ada"})", 409,
+       "V-Claim 201: Data sudah ada", false},
+      {"business other", R"({"kind":"metadata_error","code":"201","message":"Tanggal tidak valid"})", 422,
+       "V-Claim 201: Tanggal tidak valid", false},
+      {"auth", R"({"kind":"metadata_error","code":"401","message":"Unauthorized","http_status":401})", 502, "", false},
+      {"gateway error page", R"({"kind":"http_500"})", 502, "", false},
+      {"upstream unavailable", R"({"kind":"http_500","http_status":503})", 503, "", true},
+      {"garbled answer", R"({"kind":"garbled"})", 502, "", false},
+      {"timeout", R"({"kind":"timeout","hold_ms":3000})", 504, "", true},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::string rule = c.rule;
+    rule.insert(rule.size() - 1, R"(,"path":"Peserta/")");
+    set_faults(R"({"rules":[)" + rule + "]}");
+    auto r = call(port_, bhttp::verb::post, check, kKey, body);
+    EXPECT_EQ(r.status, c.status) << r.body;
+    EXPECT_NE(r.body.find("\"resourceType\":\"OperationOutcome\""), std::string::npos) << r.body;
+    if (!c.says.empty()) {
+      EXPECT_NE(r.body.find(c.says), std::string::npos) << r.body;
+    }
+    EXPECT_EQ(r.raw.find(bhttp::field::retry_after) != r.raw.end(), c.retry_after) << r.body;
+    // Never a secret in what the client sees.
+    EXPECT_EQ(r.body.find("demo-user-key"), std::string::npos);
+    EXPECT_EQ(r.body.find("pwd"), std::string::npos);
+  }
+
+  // BPJS unreachable: 503 with Retry-After.
+  set_faults("{}");
+  sim_->signal(SIGTERM);
+  sim_->wait_exit(std::chrono::seconds(20));
+  auto down = call(port_, bhttp::verb::post, check, kKey, body);
+  EXPECT_EQ(down.status, 503u) << down.body;
+  EXPECT_NE(down.raw.find(bhttp::field::retry_after), down.raw.end());
 }
