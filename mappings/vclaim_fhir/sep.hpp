@@ -43,8 +43,9 @@ inline constexpr std::string_view kKodeDpjpSystem = "https://fhir.simpul.id/sid/
 struct FieldTrace {
   std::string field;   // V-Claim JSON path inside t_sep, e.g. "rujukan.noRujukan"
   std::string value;   // the value sent
-  std::string source;  // e.g. "Claim.supportingInfo[0].valueReference -> ServiceRequest.identifier[0].value",
-                       // "default", "config: tenants.<id>.bpjs_provider_code", "client: name"
+  std::string source;  // the element, e.g. "Claim.referral -> ServiceRequest.identifier[0].value" (a
+                       // reference is followed by "->"), or "default: <why>", "context.user",
+                       // "context.ppk_pelayanan", "context.today"
 };
 using Trace = std::vector<FieldTrace>;
 
@@ -65,17 +66,42 @@ struct SepSubmission {
   std::string claim_identifier;
   // The participant's card number when the Claim gives one (every action; only
   // create sends it): the ClaimResponse's contained Patient.
-  std::string no_kartu;
+  std::string no_kartu{};
   bpjs::SepRequest insert{};        // action == create
   bpjs::SepUpdateRequest update{};  // action == update
   bpjs::SepDeleteRequest cancel{};  // action == cancel
   Trace trace{};                    // one entry per V-Claim field filled (defaults included)
 };
 
-// Reads the Claim (or a Bundle with the Claim first). Throws fhir::Error (400,
-// with a FHIRPath expression) naming what is missing or malformed: no card
-// number, no diagnosis, a referral without number/date/facility, codes outside
-// BPJS's lists (jnsPelayanan, klsRawat, lakaLantas, tujuanKunj, ...).
+// Reads the Claim (or a Bundle with the Claim first). Where each field comes
+// from (docs/mappings/vclaim.md has the full table):
+//   Claim.patient -> Patient            noKartu (identifier, card system), noMR (identifier type v2-0203#MR),
+//                                       noTelp (telecom phone)
+//   Claim.insurance[0].coverage         noKartu (subscriberId) when the Patient has none; klsRawatHak
+//     -> Coverage                       (class of type "class")
+//   Claim.insurance[0].preAuthRef[0]    noSep: makes the Claim an update (+ status cancelled: a delete)
+//   Claim.item[0].encounter[0]          jnsPelayanan (class IMP/AMB), tglSep (period.start, else today),
+//     -> Encounter                      poli.tujuan (serviceType, bpjs-poli), DPJP (participant -> Practitioner
+//                                       identifier in kKodeDpjpSystem): dpjpLayan for rawat jalan
+//   Claim.diagnosis[0]                  diagAwal (ICD-10 CodeableConcept, or Condition.code)
+//   Claim.referral -> ServiceRequest    rujukan: identifier (kNoRujukanSystem), authoredOn, requester
+//                                       Organization (facility code), extension bpjs-asal-rujukan
+//   Claim.supportingInfo                catatan (category info, valueString); skdp (valueReference to the
+//                                       surat kontrol / SPRI ServiceRequest, identifier kNoSuratKontrolSystem,
+//                                       requester = its DPJP)
+//   Claim.accident                      jaminan: type (lakaLantas), date (tglKejadian), extensions bpjs-no-lp,
+//                                       bpjs-keterangan-kejadian, bpjs-lokasi-laka
+//   Claim.related[].reference           noSepSuplesi (an identifier in kNoSepSystem)
+//   Claim.extension                     bpjs-naik-kelas (klsRawatNaik, pembiayaan, penanggungJawab),
+//                                       bpjs-poli-eksekutif, bpjs-cob, bpjs-katarak (valueBoolean),
+//                                       bpjs-tujuan-kunjungan, bpjs-flag-procedure, bpjs-penunjang,
+//                                       bpjs-assesment-pelayanan (valueCoding)
+//   context                             ppkPelayanan, user
+// Throws fhir::Error 400 (with a FHIRPath expression) naming what is missing or
+// malformed: no card number, no diagnosis, a referral without number/date/
+// facility, codes outside BPJS's lists (jnsPelayanan, klsRawat, lakaLantas,
+// tujuanKunj, ...), the §5.6 rules between fields, or a JSON value of the wrong
+// type. An empty context.user / ppk_pelayanan / today (when needed) is a 500.
 SepSubmission parse_sep_claim(const rapidjson::Value& claim_or_bundle, const SepContext& context,
                               const Systems& systems = {});
 
