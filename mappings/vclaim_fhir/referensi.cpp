@@ -251,7 +251,7 @@ OrganizationSearch parse_organization_search(std::string_view identifier, std::s
       throw fhir::Error::value("identifier must be a BPJS facility code (kode PPK, e.g. 0301R011).", "identifier",
                                "identifier='" + std::string(identifier) + "'");
     }
-    s.keyword = lower(s.code);
+    s.keyword = s.code;  // BPJS facility codes are upper case
   } else {
     s.keyword = keyword(name, "name", "facilities");
   }

@@ -99,7 +99,7 @@ std::string diagnosis_display(const bpjs::ReferensiItem& item);
 // ------------------------------------------------------------------ Organization (faskes)
 
 struct OrganizationSearch {
-  std::string keyword;      // what V-Claim is asked (normalized)
+  std::string keyword;      // what V-Claim is asked: the normalized name, or the code
   std::string code;         // by identifier: only this kode matches (as given, upper case)
   std::vector<int> levels;  // jenis faskes asked: 1 = FKTP, 2 = RS (hospital)
 };

@@ -184,7 +184,7 @@ TEST(VclaimReferensi, OrganizationSearchParameters) {
   vf::Systems sys;
   auto s = vf::parse_organization_search(sys.kode_faskes + "|0301r011", "", "", sys);
   EXPECT_EQ(s.code, "0301R011");
-  EXPECT_EQ(s.keyword, "0301r011");
+  EXPECT_EQ(s.keyword, "0301R011");
   EXPECT_EQ(s.levels, (std::vector<int>{1, 2}));
   EXPECT_EQ(vf::parse_organization_search("0301R011", "", "2").levels, (std::vector<int>{2}));
   s = vf::parse_organization_search("", "  Puskesmas ", "fktp");
