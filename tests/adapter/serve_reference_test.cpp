@@ -240,7 +240,7 @@ TEST_F(ServeReference, SecondLookupIsServedFromTheStoreWithoutCallingBpjs) {
 // ------------------------------------------------------------ BPJS outages
 
 TEST_F(ServeReference, OutageServesCachedListsAndFailsUncachedOnesWithRetryAfter) {
-  start_with("reference_ttl_ms = 1500");
+  start_with("reference_ttl_ms = 2000");
   std::vector<std::pair<std::string, Reply>> replies;
   auto first = get(kExpand + "bpjs-poli&filter=anak");
   ASSERT_EQ(first.status, 200u) << first.body;
@@ -253,7 +253,7 @@ TEST_F(ServeReference, OutageServesCachedListsAndFailsUncachedOnesWithRetryAfter
   EXPECT_EQ(cache_header(fresh), "hit");
   EXPECT_FALSE(has(fresh, "\"tag\""));
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(1700));  // past the TTL
+  std::this_thread::sleep_for(std::chrono::milliseconds(2300));  // past the TTL
   auto stale = get(kExpand + "bpjs-poli&filter=anak");
   replies.emplace_back("stale poli", stale);
   ASSERT_EQ(stale.status, 200u) << stale.body;
