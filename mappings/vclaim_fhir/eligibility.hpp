@@ -39,8 +39,8 @@ struct EligibilityQuery {
   std::string value;          // 13-15 digits (card) or 16 digits (NIK)
   std::string tgl_pelayanan;  // service date yyyy-MM-dd (tglSEP)
   std::string request_id;     // CoverageEligibilityRequest.id when given (echoed in request.reference)
-  std::string value_source;   // the FHIR element the card number / NIK came from (dry-run trace)
-  std::string date_source;    // the FHIR element of the date, or "default: today (Asia/Jakarta)"
+  std::string value_source{};  // the FHIR element the card number / NIK came from (dry-run trace)
+  std::string date_source{};   // the FHIR element of the date, or "default: today (Asia/Jakarta)"
 };
 
 // "nokartu" | "nik": the V-Claim path segment.

@@ -221,6 +221,9 @@ TEST(VclaimEligibility, RequestWithAContainedPatientByCardOrNik) {
   EXPECT_EQ(q.tgl_pelayanan, "2025-06-15");
   EXPECT_EQ(q.request_id, "e1");
   EXPECT_EQ(vf::path_segment(q.by), "nokartu");
+  // Where each value came from (the dry-run trace).
+  EXPECT_EQ(q.value_source, "CoverageEligibilityRequest.contained.Patient.identifier[1]");
+  EXPECT_EQ(q.date_source, "CoverageEligibilityRequest.servicedDate");
 
   auto nik = json(R"({"resourceType":"CoverageEligibilityRequest",
     "patient":{"identifier":{"system":"https://fhir.kemkes.go.id/id/nik","value":"3171012345678901"}}})");
@@ -228,6 +231,7 @@ TEST(VclaimEligibility, RequestWithAContainedPatientByCardOrNik) {
   EXPECT_EQ(q.by, vf::EligibilityQuery::By::nik);
   EXPECT_EQ(q.value, "3171012345678901");
   EXPECT_EQ(q.tgl_pelayanan, "2025-07-01");  // no servicedDate: today
+  EXPECT_EQ(q.date_source, "default: today (Asia/Jakarta)");
   EXPECT_EQ(vf::path_segment(q.by), "nik");
 }
 
@@ -241,6 +245,8 @@ TEST(VclaimEligibility, RequestWithAContainedCoverageAndAServicePeriod) {
   EXPECT_EQ(q.by, vf::EligibilityQuery::By::no_kartu);
   EXPECT_EQ(q.value, "0001234567890");
   EXPECT_EQ(q.tgl_pelayanan, "2025-06-14");
+  EXPECT_EQ(q.value_source, "CoverageEligibilityRequest.contained.Coverage.subscriberId");
+  EXPECT_EQ(q.date_source, "CoverageEligibilityRequest.servicedPeriod.start");
 }
 
 TEST(VclaimEligibility, BadRequestsSayWhatIsWrong) {
