@@ -15,6 +15,7 @@
 #include "adapter/cli.hpp"
 #include "adapter/config.hpp"
 #include "adapter/reference_routes.hpp"
+#include "adapter/sep_routes.hpp"
 #include "adapter/store/store.hpp"
 #include "adapter/vclaim_routes.hpp"
 #include "adapter/version.hpp"
@@ -143,6 +144,7 @@ int serve_command(const std::string& config_path, const std::string& listen_over
     return 1;
   }
   add_vclaim_routes(app, *bpjs, config);
+  add_sep_routes(app, *bpjs, *store, config);
   add_reference_routes(app, *bpjs, *store, metrics, config);
 
   connectors::http::ServerOptions so;

@@ -19,7 +19,7 @@ rapidjson::Document json_of(const std::string& text) {
   return d;
 }
 
-[[maybe_unused]] std::int64_t int_at(const rapidjson::Value& root, std::initializer_list<const char*> path) {
+std::int64_t int_at(const rapidjson::Value& root, std::initializer_list<const char*> path) {
   const rapidjson::Value* v = &root;
   for (const char* k : path) {
     if (!v->IsObject() || !v->HasMember(k)) return -1;
@@ -29,7 +29,7 @@ rapidjson::Document json_of(const std::string& text) {
 }
 
 // The string at `path` ("a.b.0.c": numbers index arrays), or "".
-[[maybe_unused]] std::string str_at(const rapidjson::Value& root, const std::string& path) {
+std::string str_at(const rapidjson::Value& root, const std::string& path) {
   const rapidjson::Value* v = &root;
   std::istringstream parts(path);
   for (std::string k; std::getline(parts, k, '.');) {
@@ -212,4 +212,187 @@ TEST_F(ServeSepTest, EveryBpjsErrorClassBecomesTheRightOperationOutcome) {
   auto down = call(port_, bhttp::verb::post, check, kKey, body);
   EXPECT_EQ(down.status, 503u) << down.body;
   EXPECT_NE(down.raw.find(bhttp::field::retry_after), down.raw.end());
+}
+
+// ------------------------------------------------------------ SEP lifecycle
+
+namespace {
+
+// yyyy-mm-dd in Asia/Jakarta, `days_ago` days back.
+std::string wib_date(int days_ago) {
+  const auto t = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(7)) -
+                 std::chrono::days(days_ago);
+  const std::chrono::year_month_day d(t);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return buf;
+}
+
+struct SepClaim {
+  std::string identifier = "SEP-RJ-1";
+  std::string card = "0001234567890";
+  std::string hak_kelas = "1";
+  std::string no_rujukan = "0114P0010001P000001";
+  std::string diagnosis = "A09";
+  std::string no_sep;  // set: an update (or a cancel)
+  bool cancel = false;
+  std::string catatan;
+};
+
+// An outpatient (poli INT) SEP request as docs/mappings/vclaim.md describes it.
+std::string sep_claim(const SepClaim& c) {
+  std::string insurance = R"({"sequence":1,"focal":true,"coverage":{"reference":"#cov"}})";
+  if (!c.no_sep.empty()) insurance.insert(insurance.size() - 1, R"(,"preAuthRef":[")" + c.no_sep + "\"]");
+  std::string supporting;
+  if (!c.catatan.empty()) {
+    supporting =
+        R"(,"supportingInfo":[{"sequence":1,"category":{"coding":[{"system":)"
+        R"("http://terminology.hl7.org/CodeSystem/claiminformationcategory","code":"info"}]},"valueString":")" +
+        c.catatan + "\"}]";
+  }
+  return R"({"resourceType":"Claim","status":")" + std::string(c.cancel ? "cancelled" : "active") +
+         R"(","use":"preauthorization","identifier":[{"system":"https://rs.example/claim","value":")" + c.identifier +
+         R"("}],"contained":[)"
+         R"({"resourceType":"Patient","id":"pat","identifier":[{"system":")" +
+         kCardSystem + R"(","value":")" + c.card +
+         R"("},{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR"}]},)"
+         R"("value":"MR000123"}],"telecom":[{"system":"phone","value":"081200000000"}]},)"
+         R"({"resourceType":"Coverage","id":"cov","status":"active","beneficiary":{"reference":"#pat"},)"
+         R"("payor":[{"display":"BPJS Kesehatan"}],"class":[{"type":{"coding":[{"system":)"
+         R"("http://terminology.hl7.org/CodeSystem/coverage-class","code":"class"}]},"value":")" +
+         c.hak_kelas +
+         R"("}]},)"
+         R"({"resourceType":"Encounter","id":"enc","status":"planned","class":{"system":)"
+         R"("http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},"serviceType":{"coding":[{"system":)"
+         R"("https://fhir.simpul.id/CodeSystem/bpjs-poli","code":"INT"}]},"participant":[{"individual":)"
+         R"({"reference":"#dpjp"}}]},)"
+         R"({"resourceType":"Practitioner","id":"dpjp","identifier":[{"system":)"
+         R"("https://fhir.simpul.id/sid/bpjs-kode-dpjp","value":"90001"}]},)"
+         R"({"resourceType":"ServiceRequest","id":"rujukan","status":"active","intent":"order",)"
+         R"("subject":{"reference":"#pat"},"extension":[{"url":)"
+         R"("https://fhir.simpul.id/StructureDefinition/bpjs-asal-rujukan","valueCoding":{"system":)"
+         R"("https://fhir.simpul.id/CodeSystem/bpjs-asal-rujukan","code":"1"}}],"identifier":[{"system":)"
+         R"("https://fhir.simpul.id/sid/bpjs-no-rujukan","value":")" +
+         c.no_rujukan + R"("}],"authoredOn":")" + wib_date(1) +
+         R"(","requester":{"type":"Organization","identifier":{"system":)"
+         R"("https://fhir.simpul.id/sid/bpjs-kode-faskes","value":"0114P001"}}}],)"
+         R"("patient":{"reference":"#pat"},"referral":{"reference":"#rujukan"},)"
+         R"("diagnosis":[{"sequence":1,"diagnosisCodeableConcept":{"coding":[{"system":)"
+         R"("http://hl7.org/fhir/sid/icd-10","code":")" +
+         c.diagnosis + R"("}]}}],"insurance":[)" + insurance + "]" + supporting +
+         R"(,"item":[{"sequence":1,"productOrService":{"text":"SEP rawat jalan"},)"
+         R"("encounter":[{"reference":"#enc"}]}],"type":{"coding":[{"system":)"
+         R"("http://terminology.hl7.org/CodeSystem/claim-type","code":"professional"}]},"created":")" +
+         wib_date(0) + R"(","provider":{"display":"RSUD Demo Simpul"},"priority":{"coding":[{"code":"normal"}]}})";
+}
+
+std::string pre_auth_ref(const std::string& claim_response) {
+  const auto d = json_of(claim_response);
+  return str_at(d, "preAuthRef");
+}
+
+// The participant's entitled class, as eligibility reports it (the simulator checks it).
+std::string hak_kelas(std::uint16_t port, const std::string& card) {
+  const auto r = call(port, bhttp::verb::get, "/fhir/Coverage?identifier=" + kCardSystem + "%7C" + card, kKey);
+  const auto d = json_of(r.body);
+  const auto& classes = d["entry"][0]["resource"]["class"];
+  for (const auto& c : classes.GetArray())
+    if (str_at(c, "type.coding.0.code") == "class") return c["value"].GetString();
+  return {};
+}
+
+}  // namespace
+
+TEST_F(ServeSepTest, SepCreateReadUpdateCancelAndDryRun) {
+  start_with_sim();
+  SepClaim claim;
+  claim.hak_kelas = hak_kelas(port_, claim.card);
+  ASSERT_FALSE(claim.hak_kelas.empty());
+  const std::string submit = "/fhir/Claim/$submit";
+  std::vector<std::string> bodies;
+
+  // Dry run first: the exact insert, traced, and nothing sent.
+  auto dry = call(port_, bhttp::verb::post, submit + "?_dryRun=true", kKey, sep_claim(claim));
+  ASSERT_EQ(dry.status, 200u) << dry.body;
+  bodies.push_back(dry.body);
+  const DryRun d = read_dry_run(dry.body);
+  ASSERT_EQ(d.urls.size(), 1u);
+  EXPECT_EQ(d.methods[0], "POST");
+  EXPECT_NE(d.urls[0].find("/vclaim-rest/SEP/2.0/insert"), std::string::npos);
+  EXPECT_NE(d.bodies[0].find(R"("noRujukan":")" + claim.no_rujukan + "\""), std::string::npos) << d.bodies[0];
+  EXPECT_NE(d.bodies[0].find(R"("ppkPelayanan":"0301R011")"), std::string::npos);
+  EXPECT_EQ(d.trace.at("rujukan.noRujukan").first, claim.no_rujukan);
+  EXPECT_NE(d.trace.at("rujukan.noRujukan").second.find("ServiceRequest.identifier"), std::string::npos);
+  EXPECT_EQ(d.trace.at("user").first, "simrs");
+  EXPECT_EQ(int_at(sim_state(), {"vclaim", "sep_created"}), 0);
+
+  // Create.
+  auto created = call(port_, bhttp::verb::post, submit, kKey, sep_claim(claim));
+  ASSERT_EQ(created.status, 200u) << created.body;
+  bodies.push_back(created.body);
+  const std::string no_sep = pre_auth_ref(created.body);
+  ASSERT_EQ(no_sep.size(), 19u) << created.body;
+  EXPECT_EQ(no_sep.substr(0, 8), "0301R011");
+  EXPECT_EQ(int_at(sim_state(), {"vclaim", "sep_created"}), 1);
+
+  // A retry (same Claim.identifier) is answered from the store, not sent again.
+  auto retry = call(port_, bhttp::verb::post, submit, kKey, sep_claim(claim));
+  ASSERT_EQ(retry.status, 200u) << retry.body;
+  EXPECT_EQ(std::string(retry.raw["Idempotent-Replayed"]), "true");
+  EXPECT_EQ(pre_auth_ref(retry.body), no_sep);
+  EXPECT_EQ(int_at(sim_state(), {"vclaim", "sep_created"}), 1);
+  // The same identifier for another request is refused.
+  SepClaim other = claim;
+  other.diagnosis = "A15";
+  auto reused = call(port_, bhttp::verb::post, submit, kKey, sep_claim(other));
+  EXPECT_EQ(reused.status, 422u) << reused.body;
+  bodies.push_back(reused.body);
+
+  // Read.
+  auto read = call(port_, bhttp::verb::get, "/fhir/ClaimResponse/" + no_sep, kKey);
+  ASSERT_EQ(read.status, 200u) << read.body;
+  EXPECT_EQ(pre_auth_ref(read.body), no_sep);
+  bodies.push_back(read.body);
+
+  // Update: a Claim carrying the SEP number in insurance.preAuthRef.
+  SepClaim update = claim;
+  update.no_sep = no_sep;
+  update.catatan = "kontrol ulang";
+  auto updated = call(port_, bhttp::verb::post, submit, kKey, sep_claim(update));
+  ASSERT_EQ(updated.status, 200u) << updated.body;
+  EXPECT_EQ(pre_auth_ref(updated.body), no_sep);
+  bodies.push_back(updated.body);
+  // V-Claim has the new note: the SEP read back carries it.
+  auto reread = call(port_, bhttp::verb::get, "/fhir/ClaimResponse/" + no_sep, kKey);
+  EXPECT_NE(reread.body.find("kontrol ulang"), std::string::npos) << reread.body;
+
+  // Cancel, then the SEP is gone: BPJS's own code and message in a 404.
+  SepClaim cancel = update;
+  cancel.cancel = true;
+  auto cancelled = call(port_, bhttp::verb::post, submit, kKey, sep_claim(cancel));
+  ASSERT_EQ(cancelled.status, 200u) << cancelled.body;
+  EXPECT_EQ(str_at(json_of(cancelled.body), "status"), "cancelled");
+  bodies.push_back(cancelled.body);
+  auto gone = call(port_, bhttp::verb::get, "/fhir/ClaimResponse/" + no_sep, kKey);
+  EXPECT_EQ(gone.status, 404u) << gone.body;
+  EXPECT_NE(gone.body.find("V-Claim 201"), std::string::npos) << gone.body;
+  bodies.push_back(gone.body);
+  EXPECT_EQ(int_at(sim_state(), {"vclaim", "sep_count"}), 0);
+
+  // Client mistakes: 400 naming the element; no V-Claim call.
+  auto bad_no = call(port_, bhttp::verb::get, "/fhir/ClaimResponse/123", kKey);
+  EXPECT_EQ(bad_no.status, 400u);
+  bodies.push_back(bad_no.body);
+  auto no_card = call(port_, bhttp::verb::post, submit, kKey,
+                      R"({"resourceType":"Claim","status":"active","use":"preauthorization"})");
+  EXPECT_EQ(no_card.status, 400u) << no_card.body;
+  bodies.push_back(no_card.body);
+  // The eligibility-only role may read but not create.
+  auto meta = call(port_, bhttp::verb::get, "/fhir/metadata", kKey);
+  EXPECT_NE(meta.body.find("\"name\":\"submit\""), std::string::npos);
+
+  const auto verdicts = schema_verdicts(dir_, bodies);
+  ASSERT_EQ(verdicts.size(), bodies.size());
+  for (std::size_t i = 0; i < verdicts.size(); ++i) EXPECT_EQ(verdicts[i], "ok") << bodies[i];
 }
