@@ -13,7 +13,6 @@
 // the fd is closed, and at shutdown.
 #include "connectors/http/client.hpp"
 
-#include <curl/curl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -29,6 +28,7 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <curl/curl.h>
 
 namespace simpul::connectors::http {
 
@@ -37,31 +37,45 @@ using Clock = std::chrono::steady_clock;
 
 std::string_view to_string(Method m) {
   switch (m) {
-    case Method::get: return "GET";
-    case Method::post: return "POST";
-    case Method::put: return "PUT";
-    case Method::del: return "DELETE";
+    case Method::get:
+      return "GET";
+    case Method::post:
+      return "POST";
+    case Method::put:
+      return "PUT";
+    case Method::del:
+      return "DELETE";
   }
   return "?";
 }
 
 std::string_view to_string(ErrorKind k) {
   switch (k) {
-    case ErrorKind::none: return "none";
-    case ErrorKind::timeout: return "timeout";
-    case ErrorKind::connect_failed: return "connect_failed";
-    case ErrorKind::dns: return "dns";
-    case ErrorKind::tls: return "tls";
-    case ErrorKind::cancelled: return "cancelled";
-    case ErrorKind::too_many: return "too_many";
-    case ErrorKind::other: return "other";
+    case ErrorKind::none:
+      return "none";
+    case ErrorKind::timeout:
+      return "timeout";
+    case ErrorKind::connect_failed:
+      return "connect_failed";
+    case ErrorKind::dns:
+      return "dns";
+    case ErrorKind::tls:
+      return "tls";
+    case ErrorKind::cancelled:
+      return "cancelled";
+    case ErrorKind::too_many:
+      return "too_many";
+    case ErrorKind::other:
+      return "other";
   }
   return "?";
 }
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -197,8 +211,7 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
 
 struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
   Core(asio::io_context& ctx, ClientOptions o)
-      : io(ctx), strand(asio::make_strand(ctx)), opts(std::move(o)), timer(ctx),
-        rng(std::random_device{}()) {
+      : io(ctx), strand(asio::make_strand(ctx)), opts(std::move(o)), timer(ctx), rng(std::random_device{}()) {
     if (opts.max_in_flight == 0) opts.max_in_flight = 1;
     if (opts.retry.max_attempts < 1) opts.retry.max_attempts = 1;
     if (opts.max_total_connections < 1) opts.max_total_connections = 1;
@@ -318,14 +331,15 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
       return;
     }
     timer.expires_after(std::chrono::milliseconds(timeout_ms));
-    timer.async_wait(asio::bind_executor(strand, [self = shared_from_this(), gen = timer_gen](boost::system::error_code ec) {
-      self->locked([&] {
-        if (ec == asio::error::operation_aborted || gen != self->timer_gen) return;
-        int running = 0;
-        curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-        self->collect_done();
-      });
-    }));
+    timer.async_wait(
+        asio::bind_executor(strand, [self = shared_from_this(), gen = timer_gen](boost::system::error_code ec) {
+          self->locked([&] {
+            if (ec == asio::error::operation_aborted || gen != self->timer_gen) return;
+            int running = 0;
+            curl_multi_socket_action(self->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+            self->collect_done();
+          });
+        }));
   }
 
   // ---- strand entry points ----
@@ -366,12 +380,21 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
     delivering_here = this;
     for (auto& f : out) {
       if (opts.on_complete) {
-        try { opts.on_complete(f.stats); } catch (...) {}
+        try {
+          opts.on_complete(f.stats);
+        } catch (...) {
+        }
       }
       if (f.hook) {
-        try { f.hook(f.stats); } catch (...) {}
+        try {
+          f.hook(f.stats);
+        } catch (...) {
+        }
       }
-      try { f.done->complete(std::move(*f.result)); } catch (...) {}
+      try {
+        f.done->complete(std::move(*f.result));
+      } catch (...) {
+      }
     }
     delivering_here = outer;
     std::lock_guard lk(mu);
@@ -579,8 +602,7 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
     }
     f.stats.seconds = std::chrono::duration<double>(now - t->submitted).count();
     f.stats.queued_seconds =
-        t->holds_slot ? std::chrono::duration<double>(t->admitted_at - t->submitted).count()
-                      : f.stats.seconds;
+        t->holds_slot ? std::chrono::duration<double>(t->admitted_at - t->submitted).count() : f.stats.seconds;
     f.done = std::move(t->done);
     f.result.emplace(std::move(result));
     f.hook = std::move(t->req.on_complete);
@@ -614,8 +636,8 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
       // curl syntax: "Name;" sends an empty header, "Name:" would remove it.
       ok = ok && add(h.value.empty() ? h.name + ";" : h.name + ": " + h.value);
     }
-    bool sends_body = r.method == Method::post || r.method == Method::put ||
-                      (r.method == Method::del && !r.body.empty());
+    bool sends_body =
+        r.method == Method::post || r.method == Method::put || (r.method == Method::del && !r.body.empty());
     if (!has_expect) ok = ok && add("Expect:");
     if (sends_body && !has_ctype) ok = ok && add("Content-Type:");
     t->header_list = list;
@@ -641,7 +663,7 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
       set(CURLOPT_CAINFO, opts.ca_bundle.c_str());
       set(CURLOPT_CAPATH, static_cast<const char*>(nullptr));
     }
-    set(CURLOPT_PROXY, opts.proxy.c_str());  // "" disables proxies, env vars included
+    set(CURLOPT_PROXY, opts.proxy.c_str());       // "" disables proxies, env vars included
     set(CURLOPT_NOPROXY, opts.no_proxy.c_str());  // always set: the no_proxy env var is ignored
     set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     set(CURLOPT_USERAGENT, opts.user_agent.c_str());
@@ -659,6 +681,11 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
     set(CURLOPT_CLOSESOCKETFUNCTION, &Core::close_cb);
     set(CURLOPT_CLOSESOCKETDATA, static_cast<void*>(this));
     set(CURLOPT_HTTPHEADER, list);
+    // libcurl re-sends a request on a new connection when a reused one turns out dead
+    // before any answer byte (Curl_retry_request), POST bodies included. A write must not
+    // be sent twice (a second SEP), so writes always open a fresh connection, where
+    // libcurl does not do that. (Set both ways: easy handles are pooled.)
+    set(CURLOPT_FRESH_CONNECT, r.method == Method::get ? 0L : 1L);
     switch (r.method) {
       case Method::get:
         set(CURLOPT_HTTPGET, 1L);
@@ -836,13 +863,14 @@ struct HttpClient::Core : std::enable_shared_from_this<HttpClient::Core> {
   void schedule_retry(Transfer* t, std::chrono::milliseconds delay) {
     t->state = Transfer::State::backoff;
     t->backoff.emplace(io, delay);
-    t->backoff->async_wait(asio::bind_executor(strand, [self = shared_from_this(), id = t->id](boost::system::error_code) {
-      self->locked([&] {
-        auto it = self->transfers.find(id);
-        if (it == self->transfers.end() || it->second->state != Transfer::State::backoff) return;
-        self->start_attempt(it->second.get());
-      });
-    }));
+    t->backoff->async_wait(
+        asio::bind_executor(strand, [self = shared_from_this(), id = t->id](boost::system::error_code) {
+          self->locked([&] {
+            auto it = self->transfers.find(id);
+            if (it == self->transfers.end() || it->second->state != Transfer::State::backoff) return;
+            self->start_attempt(it->second.get());
+          });
+        }));
   }
 
   asio::io_context& io;
@@ -889,7 +917,9 @@ HttpClient::HttpClient(asio::io_context& io, ClientOptions options)
   if (!core_->init()) core_->closed = true;  // every request then completes with `cancelled`
 }
 
-HttpClient::~HttpClient() { core_->shutdown(); }
+HttpClient::~HttpClient() {
+  core_->shutdown();
+}
 
 void HttpClient::submit(HttpRequest req, std::unique_ptr<detail::Completion<HttpResult>> done,
                         asio::cancellation_slot slot) {
@@ -916,6 +946,8 @@ ClientStats HttpClient::stats() const {
   return s;
 }
 
-const ClientOptions& HttpClient::options() const { return core_->opts; }
+const ClientOptions& HttpClient::options() const {
+  return core_->opts;
+}
 
 }  // namespace simpul::connectors::http

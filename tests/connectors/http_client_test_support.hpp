@@ -3,10 +3,6 @@
 // its own io_context thread, a client-side io_context run by two threads, a throwaway CA +
 // server certificate made with the OpenSSL API, bounded waiting helpers and run() (one
 // request, awaited).
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -33,6 +29,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "connectors/http/client.hpp"
 
@@ -107,6 +107,7 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers{};
   std::string body{};
   std::chrono::milliseconds delay{0};
+  bool drop = false;  // read the request, then close the connection without answering
 };
 
 using Handler = std::function<Reply(const Request&)>;
@@ -161,6 +162,11 @@ class TestServer {
         if (ec) return;
         ++self->srv->requests;
         Reply r = self->srv->handler_(self->req);
+        if (r.drop) {
+          beast::error_code ignored;
+          beast::get_lowest_layer(self->stream).close(ignored);
+          return;
+        }
         if (r.delay.count() > 0) {
           self->timer.expires_after(r.delay);
           self->timer.async_wait([self, r = std::move(r)](beast::error_code) mutable { self->write(std::move(r)); });
@@ -170,7 +176,8 @@ class TestServer {
       });
     }
     void write(Reply r) {
-      auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), req.version());
+      auto res =
+          std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), req.version());
       for (auto& [k, v] : r.headers) res->set(k, v);
       res->body() = std::move(r.body);
       res->keep_alive(req.keep_alive());
@@ -245,8 +252,8 @@ inline void add_ext(X509* x, X509V3_CTX* ctx, int nid, const char* value) {
   X509_EXTENSION_free(e);
 }
 
-inline X509* make_cert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key, bool ca,
-                       const char* san, long serial) {
+inline X509* make_cert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key, bool ca, const char* san,
+                       long serial) {
   X509* x = X509_new();
   X509_set_version(x, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(x), serial);
