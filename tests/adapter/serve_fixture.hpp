@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -72,7 +73,8 @@ inline std::filesystem::path write_config(const std::filesystem::path& dir, cons
       demo = std::regex_replace(demo, std::regex("\\[limits\\]\n"), "[limits]\n" + line + "\n");
   }
   if (!bpjs_section.empty())
-    demo = std::regex_replace(demo, std::regex("\\[bpjs\\]\nendpoint = \"simulator\"\n"), "[bpjs]\n" + bpjs_section + "\n");
+    demo = std::regex_replace(demo, std::regex("\\[bpjs\\]\nendpoint = \"simulator\"\n"),
+                              "[bpjs]\n" + bpjs_section + "\n");
   if (!server_extra.empty())
     demo = std::regex_replace(demo, std::regex("\\[server\\]\n"), "[server]\n" + server_extra + "\n");
   auto path = dir / "simpul.toml";
@@ -163,6 +165,8 @@ class ServeTest : public ::testing::Test {
     if (server_) {
       server_->signal(SIGTERM);
       server_->wait_exit(std::chrono::seconds(20));
+      // A failed test shows what the server logged.
+      if (HasFailure()) std::cerr << "--- simpul serve stderr ---\n" << read_file(dir_ / "stderr.log");
     }
     std::filesystem::remove_all(dir_);
   }

@@ -396,3 +396,77 @@ TEST_F(ServeSepTest, SepCreateReadUpdateCancelAndDryRun) {
   ASSERT_EQ(verdicts.size(), bodies.size());
   for (std::size_t i = 0; i < verdicts.size(); ++i) EXPECT_EQ(verdicts[i], "ok") << bodies[i];
 }
+
+// ------------------------------------------------------------ no duplicate SEP
+
+namespace {
+
+// Fires `n` identical SEP creates at once; returns every answer.
+std::vector<Reply> fire_concurrently(std::uint16_t port, const std::string& body, int n) {
+  std::latch go(n);
+  std::vector<std::future<Reply>> futures;
+  for (int i = 0; i < n; ++i) {
+    futures.push_back(std::async(std::launch::async, [&] {
+      go.arrive_and_wait();
+      return call(port, bhttp::verb::post, "/fhir/Claim/$submit", kKey, body);
+    }));
+  }
+  std::vector<Reply> replies;
+  for (auto& f : futures) replies.push_back(f.get());
+  return replies;
+}
+
+}  // namespace
+
+TEST_F(ServeSepTest, TwentyConcurrentIdenticalRequestsAndUnknownOutcomesMakeExactlyOneSep) {
+  // Short upstream timeouts so the injected hang is quick to detect.
+  start_with_sim("write_timeout_ms = 1500\nread_timeout_ms = 2000\n");
+  SepClaim claim;
+  claim.hak_kelas = hak_kelas(port_, claim.card);
+  ASSERT_FALSE(claim.hak_kelas.empty());
+
+  struct Phase {
+    std::string name;
+    std::string faults;  // /sim/faults for the phase
+    std::string fault_kind;
+  };
+  const std::vector<Phase> phases = {
+      {"no fault", "{}", ""},
+      // The insert is executed, then the connection drops: the outcome is unknown to Simpul.
+      {"dropped after commit",
+       R"({"rules":[{"kind":"drop_after_commit","method":"POST","path":"SEP/2.0/insert","count":1}]})",
+       "drop_after_commit"},
+      // The insert hangs past the write timeout (and is not executed).
+      {"upstream timeout",
+       R"({"rules":[{"kind":"timeout","method":"POST","path":"SEP/2.0/insert","count":1,"hold_ms":2500}]})", "timeout"},
+  };
+  std::int64_t expected_seps = 0;
+  for (std::size_t i = 0; i < phases.size(); ++i) {
+    const Phase& phase = phases[i];
+    SCOPED_TRACE(phase.name);
+    set_faults(phase.faults);
+    SepClaim c = claim;
+    c.identifier = "SEP-CONCURRENT-" + std::to_string(i);
+    c.no_rujukan = "0114P0010001P00010" + std::to_string(i);
+    const auto replies = fire_concurrently(port_, sep_claim(c), 20);
+    std::set<std::string> seps;
+    int replayed = 0;
+    for (const auto& r : replies) {
+      EXPECT_EQ(r.status, 200u) << r.body;
+      seps.insert(pre_auth_ref(r.body));
+      if (r.raw["Idempotent-Replayed"] == "true") ++replayed;
+    }
+    EXPECT_EQ(seps.size(), 1u) << "every response carries the one SEP";
+    EXPECT_EQ(seps.begin()->size(), 19u);
+    EXPECT_EQ(replayed, 19) << "one request did the work, the others got its answer";
+    const auto state = sim_state();
+    EXPECT_EQ(int_at(state, {"vclaim", "sep_created"}), ++expected_seps) << "exactly one SEP in the simulator";
+    if (!phase.fault_kind.empty()) {
+      EXPECT_EQ(int_at(state, {"faults_injected", phase.fault_kind.c_str()}), 1) << "the fault did fire";
+    }
+    // A later retry of the same request still gets the same SEP, without a new one.
+    auto later = call(port_, bhttp::verb::post, "/fhir/Claim/$submit", kKey, sep_claim(c));
+    EXPECT_EQ(pre_auth_ref(later.body), *seps.begin());
+  }
+  EXPECT_EQ(int_at(sim_state(), {"vclaim", "sep_created"}), expected_seps);
+}
