@@ -2,8 +2,10 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <random>
 
+#include "adapter/dry_run.hpp"
 #include "adapter/reference_cache.hpp"
 #include "adapter/vclaim_routes.hpp"
 #include "connectors/bpjs/vclaim_client.hpp"
@@ -24,49 +26,41 @@ using boost::asio::awaitable;
 using Fetched = bpjs::Outcome<ReferenceItems>;
 
 // ------------------------------------------------------------------ BPJS calls
-// Coroutines with by-value parameters: a background refresh may run them after the
+
+// One referensi list. By-value parameters: a background refresh may run it after the
 // request that started it has ended. The BpjsClient lives as long as the server.
-
-awaitable<Fetched> fetch_poli(bpjs::BpjsClient* client, std::string keyword) {
+awaitable<Fetched> fetch_list(bpjs::BpjsClient* client, bpjs::UpstreamRequest request, std::string list_key) {
   bpjs::VClaimClient vclaim(*client);
-  Fetched result = co_await vclaim.referensi_poli(keyword);
+  Fetched result = co_await vclaim.referensi(std::move(request), list_key);
   co_return result;
 }
 
-awaitable<Fetched> fetch_diagnosa(bpjs::BpjsClient* client, std::string keyword) {
-  bpjs::VClaimClient vclaim(*client);
-  Fetched result = co_await vclaim.referensi_diagnosa(keyword);
-  co_return result;
+// What a lookup would ask V-Claim on a cache miss.
+struct ListRequest {
+  bpjs::UpstreamRequest wire;
+  std::string_view list_key;
+  vf::Trace trace;
+};
+
+ReferenceFetch fetcher(bpjs::BpjsClient* client, const ListRequest& r) {
+  if (client == nullptr) return {};
+  return [client, wire = r.wire, key = std::string(r.list_key)] { return fetch_list(client, wire, key); };
 }
 
-awaitable<Fetched> fetch_propinsi(bpjs::BpjsClient* client) {
-  bpjs::VClaimClient vclaim(*client);
-  Fetched result = co_await vclaim.referensi_propinsi();
-  co_return result;
-}
-
-awaitable<Fetched> fetch_kabupaten(bpjs::BpjsClient* client, std::string propinsi) {
-  bpjs::VClaimClient vclaim(*client);
-  Fetched result = co_await vclaim.referensi_kabupaten(propinsi);
-  co_return result;
-}
-
-awaitable<Fetched> fetch_faskes(bpjs::BpjsClient* client, std::string keyword, int level) {
-  bpjs::VClaimClient vclaim(*client);
-  Fetched result =
-      co_await vclaim.referensi_faskes(keyword, level == 2 ? bpjs::JenisFaskes::rs : bpjs::JenisFaskes::fktp);
-  co_return result;
-}
-
-awaitable<Fetched> fetch_dpjp(bpjs::BpjsClient* client, int jenis, std::string date, std::string spesialis) {
-  bpjs::VClaimClient vclaim(*client);
-  const auto day = bpjs::wire::parse_ymd(date);  // checked by the parser
-  Fetched result = bpjs::BpjsError{};
-  if (day) {
-    result = co_await vclaim.referensi_dokter_dpjp(
-        jenis == 1 ? bpjs::JenisPelayanan::rawat_inap : bpjs::JenisPelayanan::rawat_jalan, *day, spesialis);
+// _dryRun=true: the request a cache miss would send; the cache is not consulted.
+std::optional<http::Response> dry_run(RequestContext& ctx, BpjsUpstream& upstream,
+                                      const std::vector<ListRequest>& lists) {
+  if (!dry_run_requested(ctx)) return std::nullopt;
+  const bpjs::BpjsClient& client = tenant_client(ctx, upstream);
+  std::vector<bpjs::UpstreamRequest> wires;
+  vf::Trace trace;
+  for (const auto& l : lists) {
+    wires.push_back(l.wire);
+    trace.insert(trace.end(), l.trace.begin(), l.trace.end());
   }
-  co_return result;
+  return http::make_response(200,
+                             fhir::to_json(dry_run_parameters(client, bpjs::Service::vclaim, wires, trace), ctx.pretty),
+                             std::string(fhir::content_type_of(ctx.format)));
 }
 
 // ------------------------------------------------------------------ answers
@@ -128,29 +122,37 @@ awaitable<http::Response> expand_value_set(RequestContext& ctx, BpjsUpstream& up
   bpjs::BpjsClient* client = client_of(ctx, upstream);
 
   ReferenceKey key;
-  ReferenceFetch fetch;
+  ListRequest list;
   switch (request.value_set->list) {
     case vf::CodeList::poli:
       key.kind = "vclaim.poli";
       key.key = request.filter;
-      if (client) fetch = [client, kw = request.filter] { return fetch_poli(client, kw); };
+      list = {bpjs::vclaim_request::referensi_poli(request.filter),
+              bpjs::wire::referensi_key::poli,
+              {{"keyword", request.filter, "filter"}}};
       break;
     case vf::CodeList::diagnosa:
       key.kind = "vclaim.diagnosa";
       key.key = request.filter;
-      if (client) fetch = [client, kw = request.filter] { return fetch_diagnosa(client, kw); };
+      list = {bpjs::vclaim_request::referensi_diagnosa(request.filter),
+              bpjs::wire::referensi_key::diagnosa,
+              {{"keyword", request.filter, "filter"}}};
       break;
     case vf::CodeList::propinsi:
       key.kind = "vclaim.propinsi";
       key.key = "all";
-      if (client) fetch = [client] { return fetch_propinsi(client); };
+      list = {bpjs::vclaim_request::referensi_propinsi(), bpjs::wire::referensi_key::propinsi, {}};
       break;
     case vf::CodeList::kabupaten:
       key.kind = "vclaim.kabupaten";
       key.key = request.propinsi;
-      if (client) fetch = [client, p = request.propinsi] { return fetch_kabupaten(client, p); };
+      list = {bpjs::vclaim_request::referensi_kabupaten(request.propinsi),
+              bpjs::wire::referensi_key::kabupaten,
+              {{"kdPropinsi", request.propinsi, "propinsi"}}};
       break;
   }
+  if (auto dry = dry_run(ctx, upstream, {list})) co_return std::move(*dry);
+  ReferenceFetch fetch = fetcher(client, list);
   const ReferenceAnswer found = co_await cache.get(std::move(key), std::move(fetch));
   Combined combined;
   combined.add(found);
@@ -162,15 +164,25 @@ awaitable<http::Response> search_organization(RequestContext& ctx, BpjsUpstream&
   const vf::OrganizationSearch search =
       vf::parse_organization_search(ctx.param("identifier"), ctx.param("name"), ctx.param("type"));
   bpjs::BpjsClient* client = client_of(ctx, upstream);
+  auto list_of = [&](int level) {
+    const auto jenis = level == 2 ? bpjs::JenisFaskes::rs : bpjs::JenisFaskes::fktp;
+    return ListRequest{
+        bpjs::vclaim_request::referensi_faskes(search.keyword, jenis),
+        bpjs::wire::referensi_key::faskes,
+        {{"keyword", search.keyword, "identifier / name"}, {"jenisFaskes", std::to_string(level), "type"}}};
+  };
+  std::vector<ListRequest> lists;
+  for (const int level : search.levels) lists.push_back(list_of(level));
+  if (auto dry = dry_run(ctx, upstream, lists)) co_return std::move(*dry);
   fhir::SearchsetBuilder bundle;
   std::uint64_t total = 0;
   Combined combined;
-  for (const int level : search.levels) {
+  for (std::size_t i = 0; i < lists.size(); ++i) {
+    const int level = search.levels[i];
     ReferenceKey key;
     key.kind = "vclaim.faskes";
     key.key = std::to_string(level) + ":" + search.keyword;
-    ReferenceFetch fetch;
-    if (client) fetch = [client, kw = search.keyword, level] { return fetch_faskes(client, kw, level); };
+    ReferenceFetch fetch = fetcher(client, lists[i]);
     const ReferenceAnswer found = co_await cache.get(std::move(key), std::move(fetch));
     combined.add(found);
     for (const auto& item : found.items) {
@@ -194,12 +206,18 @@ awaitable<http::Response> search_practitioner(RequestContext& ctx, BpjsUpstream&
   key.tenant = ctx.principal->tenant->id;  // the DPJP list depends on the hospital
   key.kind = "vclaim.dokter";
   key.key = std::to_string(search.jenis_pelayanan) + ":" + search.date + ":" + search.spesialis;
-  ReferenceFetch fetch;
-  if (client) {
-    fetch = [client, jenis = search.jenis_pelayanan, date = search.date, sp = search.spesialis] {
-      return fetch_dpjp(client, jenis, date, sp);
-    };
-  }
+  const auto day = bpjs::wire::parse_ymd(search.date);
+  if (!day) throw fhir::Error::value("date must be a full date (yyyy-mm-dd).", "date");
+  const ListRequest list{
+      bpjs::vclaim_request::referensi_dokter_dpjp(
+          search.jenis_pelayanan == 1 ? bpjs::JenisPelayanan::rawat_inap : bpjs::JenisPelayanan::rawat_jalan, *day,
+          search.spesialis),
+      bpjs::wire::referensi_key::dokter,
+      {{"jnsPelayanan", std::to_string(search.jenis_pelayanan), "service-type"},
+       {"tglPelayanan", search.date, "date"},
+       {"kdSpesialis", search.spesialis, "specialty"}}};
+  if (auto dry = dry_run(ctx, upstream, {list})) co_return std::move(*dry);
+  ReferenceFetch fetch = fetcher(client, list);
   const ReferenceAnswer found = co_await cache.get(std::move(key), std::move(fetch));
   Combined combined;
   combined.add(found);

@@ -113,10 +113,6 @@ VClaimClient::Call<T> send(BpjsClient& client, UpstreamRequest r, Parse parse) {
   return call_and_parse<T>(client, kV, r.method, std::move(r.path), std::move(r.body), std::move(r.label), parse);
 }
 
-auto referensi(std::string_view key) {
-  return [key](std::string_view json) { return wire::parse_referensi(json, key); };
-}
-
 using Items = std::vector<wire::ReferensiItem>;
 
 }  // namespace
@@ -173,30 +169,34 @@ VClaimClient::Call<std::vector<wire::HistoriPelayanan>> VClaimClient::histori_pe
 }
 
 VClaimClient::Call<Items> VClaimClient::referensi_poli(std::string_view keyword) {
-  return send<Items>(client_, vclaim_request::referensi_poli(keyword), referensi(wire::referensi_key::poli));
+  return referensi(vclaim_request::referensi_poli(keyword), wire::referensi_key::poli);
 }
 
 VClaimClient::Call<Items> VClaimClient::referensi_diagnosa(std::string_view keyword) {
-  return send<Items>(client_, vclaim_request::referensi_diagnosa(keyword), referensi(wire::referensi_key::diagnosa));
+  return referensi(vclaim_request::referensi_diagnosa(keyword), wire::referensi_key::diagnosa);
 }
 
 VClaimClient::Call<Items> VClaimClient::referensi_faskes(std::string_view keyword, JenisFaskes jenis) {
-  return send<Items>(client_, vclaim_request::referensi_faskes(keyword, jenis), referensi(wire::referensi_key::faskes));
+  return referensi(vclaim_request::referensi_faskes(keyword, jenis), wire::referensi_key::faskes);
 }
 
 VClaimClient::Call<Items> VClaimClient::referensi_dokter_dpjp(JenisPelayanan jenis, wire::Date tgl_pelayanan,
                                                               std::string_view kd_spesialis) {
-  return send<Items>(client_, vclaim_request::referensi_dokter_dpjp(jenis, tgl_pelayanan, kd_spesialis),
-                     referensi(wire::referensi_key::dokter));
+  return referensi(vclaim_request::referensi_dokter_dpjp(jenis, tgl_pelayanan, kd_spesialis),
+                   wire::referensi_key::dokter);
 }
 
 VClaimClient::Call<Items> VClaimClient::referensi_propinsi() {
-  return send<Items>(client_, vclaim_request::referensi_propinsi(), referensi(wire::referensi_key::propinsi));
+  return referensi(vclaim_request::referensi_propinsi(), wire::referensi_key::propinsi);
 }
 
 VClaimClient::Call<Items> VClaimClient::referensi_kabupaten(std::string_view kd_propinsi) {
-  return send<Items>(client_, vclaim_request::referensi_kabupaten(kd_propinsi),
-                     referensi(wire::referensi_key::kabupaten));
+  return referensi(vclaim_request::referensi_kabupaten(kd_propinsi), wire::referensi_key::kabupaten);
+}
+
+VClaimClient::Call<Items> VClaimClient::referensi(UpstreamRequest request, std::string_view list_key) {
+  return send<Items>(client_, std::move(request),
+                     [key = std::string(list_key)](std::string_view json) { return wire::parse_referensi(json, key); });
 }
 
 }  // namespace simpul::connectors::bpjs

@@ -79,6 +79,8 @@ class VClaimClient {
                                                                std::string_view kd_spesialis);
   Call<std::vector<wire::ReferensiItem>> referensi_propinsi();
   Call<std::vector<wire::ReferensiItem>> referensi_kabupaten(std::string_view kd_propinsi);
+  // Any of the referensi requests above (vclaim_request::referensi_*) with the key of its list.
+  Call<std::vector<wire::ReferensiItem>> referensi(UpstreamRequest request, std::string_view list_key);
 
  private:
   BpjsClient& client_;

@@ -145,6 +145,28 @@ TEST_F(ServeTest, DryRunShowsTheExactV_ClaimRequestWithoutSendingIt) {
   EXPECT_NE(rd.urls[0].find("/Rujukan/List/Peserta/0001234567890"), std::string::npos);
   EXPECT_NE(rd.urls[1].find("/Rujukan/RS/List/Peserta/0001234567890"), std::string::npos);
 
+  // Reference lookups show what a cache miss would ask; the cache is not consulted.
+  auto poli =
+      call(port_, bhttp::verb::get,
+           "/fhir/ValueSet/$expand?url=https://fhir.simpul.id/ValueSet/bpjs-poli&filter=dalam&_dryRun=true", kKey);
+  ASSERT_EQ(poli.status, 200u) << poli.body;
+  const DryRun pd = read_dry_run(poli.body);
+  ASSERT_EQ(pd.urls.size(), 1u);
+  EXPECT_NE(pd.urls[0].find("/vclaim-rest/referensi/poli/dalam"), std::string::npos) << pd.urls[0];
+  EXPECT_EQ(pd.trace.at("keyword").second, "filter");
+  auto faskes = call(port_, bhttp::verb::get, "/fhir/Organization?name=sehat&_dryRun=true", kKey);
+  ASSERT_EQ(faskes.status, 200u) << faskes.body;
+  const DryRun fd = read_dry_run(faskes.body);
+  ASSERT_EQ(fd.urls.size(), 2u) << "both facility levels";
+  EXPECT_NE(fd.urls[0].find("/referensi/faskes/sehat/1"), std::string::npos) << fd.urls[0];
+  EXPECT_NE(fd.urls[1].find("/referensi/faskes/sehat/2"), std::string::npos) << fd.urls[1];
+  auto dpjp = call(port_, bhttp::verb::get, "/fhir/Practitioner?specialty=INT&date=2025-06-15&_dryRun=true", kKey);
+  ASSERT_EQ(dpjp.status, 200u) << dpjp.body;
+  const DryRun dd = read_dry_run(dpjp.body);
+  ASSERT_EQ(dd.urls.size(), 1u);
+  EXPECT_NE(dd.urls[0].find("/referensi/dokter/pelayanan/2/tglPelayanan/2025-06-15/Spesialis/INT"), std::string::npos)
+      << dd.urls[0];
+
   // Nothing reached V-Claim: no upstream call was counted.
   auto metrics = call(port_, bhttp::verb::get, "/metrics");
   EXPECT_EQ(metrics.body.find("simpul_upstream_requests_total{"), std::string::npos) << metrics.body;
@@ -154,8 +176,8 @@ TEST_F(ServeTest, DryRunShowsTheExactV_ClaimRequestWithoutSendingIt) {
   EXPECT_EQ(bad.status, 400u);
   EXPECT_NE(bad.body.find("_dryRun"), std::string::npos);
 
-  const auto verdicts = schema_verdicts(dir_, {r.body, ruj.body});
-  ASSERT_EQ(verdicts.size(), 2u);
+  const auto verdicts = schema_verdicts(dir_, {r.body, ruj.body, poli.body, faskes.body, dpjp.body});
+  ASSERT_EQ(verdicts.size(), 5u);
   for (const auto& v : verdicts) EXPECT_EQ(v, "ok");
 }
 
