@@ -17,6 +17,7 @@
 #include <rapidjson/document.h>
 
 #include "mappings/bpjs/vclaim.hpp"
+#include "mappings/vclaim_fhir/systems.hpp"
 
 namespace simpul::mappings::vclaim_fhir {
 
@@ -36,9 +37,9 @@ struct Systems {
 struct EligibilityQuery {
   enum class By { no_kartu, nik };
   By by = By::no_kartu;
-  std::string value;          // 13-15 digits (card) or 16 digits (NIK)
-  std::string tgl_pelayanan;  // service date yyyy-MM-dd (tglSEP)
-  std::string request_id;     // CoverageEligibilityRequest.id when given (echoed in request.reference)
+  std::string value;           // 13-15 digits (card) or 16 digits (NIK)
+  std::string tgl_pelayanan;   // service date yyyy-MM-dd (tglSEP)
+  std::string request_id;      // CoverageEligibilityRequest.id when given (echoed in request.reference)
   std::string value_source{};  // the FHIR element the card number / NIK came from (dry-run trace)
   std::string date_source{};   // the FHIR element of the date, or "default: today (Asia/Jakarta)"
 };

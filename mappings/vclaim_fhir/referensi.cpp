@@ -324,7 +324,7 @@ PractitionerSearch parse_practitioner_search(std::string_view specialty, std::st
                              "service-type", "service-type='" + std::string(service_type) + "'");
   }
   if (!identifier.empty()) {
-    s.code = token_code(identifier, kBpjsKodeDpjpSystem, "identifier");
+    s.code = token_code(identifier, kKodeDpjpSystem, "identifier");
     if (!is_code(s.code, 20)) {
       throw fhir::Error::value("identifier must be a BPJS DPJP doctor code (digits).", "identifier",
                                "identifier='" + std::string(identifier) + "'");
@@ -346,7 +346,7 @@ rapidjson::Document practitioner_from_dpjp(const bpjs::ReferensiItem& item) {
   b.set(doc, "resourceType", "Practitioner");
   if (fhir::is_valid_id(item.kode)) b.set(doc, "id", item.kode);
   auto ids = b.array();
-  b.push(ids, b.identifier(kBpjsKodeDpjpSystem, item.kode));
+  b.push(ids, b.identifier(kKodeDpjpSystem, item.kode));
   b.put(doc, "identifier", std::move(ids));
   b.set_bool(doc, "active", true);
   auto names = b.array();

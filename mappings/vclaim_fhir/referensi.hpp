@@ -25,10 +25,6 @@
 
 namespace simpul::mappings::vclaim_fhir {
 
-// Identifier system of the DPJP doctor code (kodeDPJP / dpjpLayan): Simpul's default,
-// the same the SEP mapping uses for the Practitioner.
-inline constexpr std::string_view kBpjsKodeDpjpSystem = "https://fhir.simpul.id/sid/bpjs-kode-dpjp";
-inline constexpr std::string_view kIcd10System = "http://hl7.org/fhir/sid/icd-10";
 // Meta tag on answers served from an entry older than its TTL.
 inline constexpr std::string_view kCacheTagSystem = "https://fhir.simpul.id/CodeSystem/cache-status";
 

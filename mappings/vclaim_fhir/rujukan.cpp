@@ -63,7 +63,7 @@ rapidjson::Document service_request_from_rujukan(const bpjs::Rujukan& r, int asa
   }
   b.put(doc, "performerType", concept_of(b, systems.bpjs_code_system_base + "poli", r.poli_rujukan));
   auto reasons = b.array();
-  b.push(reasons, concept_of(b, "http://hl7.org/fhir/sid/icd-10", r.diagnosa));
+  b.push(reasons, concept_of(b, kIcd10System, r.diagnosa));
   b.put(doc, "reasonCode", std::move(reasons));
   auto notes = b.array();
   if (!r.keluhan.empty()) {

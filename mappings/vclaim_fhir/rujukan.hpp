@@ -18,9 +18,6 @@
 
 namespace simpul::mappings::vclaim_fhir {
 
-// Identifier system of the referral number (noRujukan / noKunjungan): Simpul's default, configurable.
-inline constexpr std::string_view kNoRujukanSystem = "https://fhir.simpul.id/sid/bpjs-no-rujukan";
-
 // asal: 1 = FKTP (primary care), 2 = RS (hospital).
 rapidjson::Document service_request_from_rujukan(const bpjs::Rujukan& rujukan, int asal, const Systems& systems = {});
 

@@ -24,7 +24,6 @@ using rapidjson::Value;
 
 constexpr std::string_view kActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 constexpr std::string_view kIncidentCode = "http://terminology.hl7.org/CodeSystem/v3-ActIncidentCode";
-constexpr std::string_view kIcd10 = "http://hl7.org/fhir/sid/icd-10";
 constexpr std::string_view kIdentifierType = "http://terminology.hl7.org/CodeSystem/v2-0203";
 constexpr std::string_view kCoverageClass = "http://terminology.hl7.org/CodeSystem/coverage-class";
 constexpr std::string_view kClaimInformationCategory = "http://terminology.hl7.org/CodeSystem/claiminformationcategory";
@@ -743,9 +742,9 @@ class SepReader {
           "with an ICD-10 code",
           d.path);
     }
-    Found icd = concept_code(codeable, kIcd10);
+    Found icd = concept_code(codeable, kIcd10System);
     if (!icd) {
-      throw Error::value("The diagnosis must have a coding in " + std::string(kIcd10), codeable.path + ".coding");
+      throw Error::value("The diagnosis must have a coding in " + std::string(kIcd10System), codeable.path + ".coding");
     }
     if (!valid_icd10(icd.value)) {
       throw Error::value("Not an ICD-10 code as BPJS lists them (e.g. E10, I63.9)", icd.path,
@@ -1288,7 +1287,7 @@ Value sep_extensions(const Builder& b, const SepView& v, const Systems& systems)
     b.put(ext, "extension", std::move(parts));
     b.push(exts, std::move(ext));
   }
-  b.push(exts, extension_coding(b, systems, "bpjs-diagnosa", kIcd10, {v.diag_kode, v.diag_nama}));
+  b.push(exts, extension_coding(b, systems, "bpjs-diagnosa", kIcd10System, {v.diag_kode, v.diag_nama}));
   b.push(exts, extension_identifier(b, systems, "bpjs-no-rujukan", kNoRujukanSystem, v.no_rujukan));
   b.push(exts, extension_coding(b, systems, "bpjs-tujuan-kunjungan", base + "tujuan-kunjungan", v.tujuan_kunj));
   b.push(exts, extension_coding(b, systems, "bpjs-flag-procedure", base + "flag-procedure", v.flag_procedure));

@@ -30,15 +30,6 @@
 
 namespace simpul::mappings::vclaim_fhir {
 
-// Identifier system of the SEP number (noSep): Simpul's default.
-inline constexpr std::string_view kNoSepSystem = "https://fhir.simpul.id/sid/bpjs-no-sep";
-// Identifier system of a surat kontrol / SPRI number (control visit letter /
-// inpatient order, V-Claim skdp.noSurat): Simpul's default.
-inline constexpr std::string_view kNoSuratKontrolSystem = "https://fhir.simpul.id/sid/bpjs-no-surat-kontrol";
-// Identifier system of a doctor's BPJS DPJP code (dokter penanggung jawab
-// pelayanan: doctor in charge; referensi/dokter): Simpul's default.
-inline constexpr std::string_view kKodeDpjpSystem = "https://fhir.simpul.id/sid/bpjs-kode-dpjp";
-
 // One V-Claim field and the FHIR element that produced it.
 struct FieldTrace {
   std::string field;   // V-Claim JSON path inside t_sep, e.g. "rujukan.noRujukan"

@@ -229,7 +229,7 @@ TEST(VclaimReferensi, PractitionerSearchParameters) {
   EXPECT_EQ(s.date, "2025-06-15");
   EXPECT_EQ(s.jenis_pelayanan, 2);
   s = vf::parse_practitioner_search("https://fhir.simpul.id/CodeSystem/bpjs-poli|ANA", "2025-01-02", "inpatient",
-                                    std::string(vf::kBpjsKodeDpjpSystem) + "|90003", " Ratmika ", "2025-06-15");
+                                    std::string(vf::kKodeDpjpSystem) + "|90003", " Ratmika ", "2025-06-15");
   EXPECT_EQ(s.spesialis, "ANA");
   EXPECT_EQ(s.date, "2025-01-02");
   EXPECT_EQ(s.jenis_pelayanan, 1);
