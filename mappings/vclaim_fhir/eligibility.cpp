@@ -22,10 +22,14 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-// Card numbers are 13 digits in practice; V-Claim clients accept 13-15.
+}  // namespace
+
 bool valid_no_kartu(std::string_view s) {
   return all_digits(s) && s.size() >= 13 && s.size() <= 15;
 }
+
+namespace {
+
 bool valid_nik(std::string_view s) {
   return all_digits(s) && s.size() == 16;
 }

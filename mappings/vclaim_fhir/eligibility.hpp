@@ -82,6 +82,10 @@ rapidjson::Document patient_from_peserta(const bpjs::Peserta& peserta, const Sys
 rapidjson::Document eligibility_response(const bpjs::Peserta& peserta, const EligibilityQuery& query,
                                          std::string_view created, const Systems& systems = {});
 
+// A BPJS card number (noKartu): 13 digits in practice, 13-15 accepted as V-Claim clients do
+// (bpjs-api.md §5.6). Eligibility and SEP use this one rule.
+bool valid_no_kartu(std::string_view s);
+
 // FHIR administrative gender for V-Claim's sex code: L male, P female, else unknown.
 std::string_view gender_from_sex(std::string_view sex) noexcept;
 

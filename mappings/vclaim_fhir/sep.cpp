@@ -565,10 +565,9 @@ class SepReader {
               systems_.no_kartu + ", or Claim.insurance[0].coverage a Coverage with subscriberId",
           "Claim.patient");
     }
-    // Card numbers are 13 digits (bpjs-api.md §5.6).
-    if (card.value.size() != 13 || !all_digits(card.value)) {
+    if (!valid_no_kartu(card.value)) {
       if (!required) return;
-      throw Error::value("The BPJS card number (noKartu) must be 13 digits", card.path,
+      throw Error::value("The BPJS card number (noKartu) must be 13 to 15 digits", card.path,
                          "noKartu of length " + std::to_string(card.value.size()));
     }
     out_.no_kartu = card.value;

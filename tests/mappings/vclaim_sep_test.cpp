@@ -466,7 +466,7 @@ TEST(VclaimSep, EveryRuleIsA400NamingTheElement) {
          erase(d, "/contained/1/subscriberId");
        },
        "Claim.patient"},
-      {"card not 13 digits", [](auto& d) { set(d, "/contained/0/identifier/0/value", R"("12345")"); },
+      {"card not 13 to 15 digits", [](auto& d) { set(d, "/contained/0/identifier/0/value", R"("12345")"); },
        "Claim.contained[0].identifier[0].value"},
       {"card with letters", [](auto& d) { set(d, "/contained/0/identifier/0/value", R"("000110568983X")"); },
        "Claim.contained[0].identifier[0].value"},
