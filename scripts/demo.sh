@@ -40,6 +40,19 @@ show curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' -H 'Content-Type: app
   "$base/fhir/CoverageEligibilityRequest/\$check?_pretty=true"
 show curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' \
   "$base/fhir/Coverage?identifier=https://fhir.simpul.id/sid/bpjs-no-kartu%7C0000000000001"
+# An SEP (the JKN visit letter) from a FHIR Claim: first a dry run (the exact V-Claim
+# request, secrets redacted, and where each field came from), then for real. The
+# example's referral date is moved to today (a referral is valid for 90 days).
+claim=$(sed "s/\"authoredOn\": \"[0-9-]*\"/\"authoredOn\": \"$(TZ=Asia/Jakarta date +%F)\"/" docs/examples/sep-rawat-jalan.json)
+echo; echo "\$ curl -sS -X POST ... --data @docs/examples/sep-rawat-jalan.json '$base/fhir/Claim/\$submit?_dryRun=true' | (the first trace entries)"
+curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' -H 'Content-Type: application/fhir+json' --data "$claim" \
+  "$base/fhir/Claim/\$submit?_dryRun=true" |
+  grep -oE '"field","valueString":"[^"]*"\},\{"name":"value"(,"valueString":"[^"]*")?\},\{"name":"source","valueString":"[^"]*"' |
+  sed -E 's/"field","valueString":"([^"]*)"\},\{"name":"value"(,"valueString":"([^"]*)")?\},\{"name":"source","valueString":"([^"]*)"/  \1 = "\3"   <- \4/' |
+  head -12
+echo; echo "\$ curl -sS -X POST ... --data @docs/examples/sep-rawat-jalan.json '$base/fhir/Claim/\$submit' | grep preAuthRef"
+curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' -H 'Content-Type: application/fhir+json' --data "$claim" \
+  "$base/fhir/Claim/\$submit?_pretty=true" | grep -E '"preAuthRef"|"disposition"' || true
 echo "\$ curl -sS $base/metrics | grep ^simpul_http_requests_total"
 curl -sS "$base/metrics" | grep '^simpul_http_requests_total' || true
 echo

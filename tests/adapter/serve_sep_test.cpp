@@ -492,3 +492,18 @@ TEST_F(ServeSepTest, TwentyConcurrentIdenticalRequestsAndUnknownOutcomesMakeExac
   }
   EXPECT_EQ(int_at(sim_state(), {"vclaim", "sep_created"}), expected_seps);
 }
+
+// The example in docs/examples (README, demo tour) stays a valid R4 Claim that makes an SEP.
+TEST_F(ServeTest, TheDocumentedSepExampleMakesAnSep) {
+  start();
+  std::string claim = read_file(std::filesystem::path(SIMPUL_SOURCE_DIR) / "docs/examples/sep-rawat-jalan.json");
+  ASSERT_FALSE(claim.empty());
+  claim = std::regex_replace(claim, std::regex(R"("authoredOn": "[0-9-]+")"), "\"authoredOn\": \"" + wib_date(0) + "\"");
+  auto r = call(port_, bhttp::verb::post, "/fhir/Claim/$submit", kKey, claim);
+  ASSERT_EQ(r.status, 200u) << r.body;
+  EXPECT_EQ(pre_auth_ref(r.body).size(), 19u) << r.body;
+  const auto verdicts = schema_verdicts(dir_, {claim, r.body});
+  ASSERT_EQ(verdicts.size(), 2u);
+  EXPECT_EQ(verdicts[0], "ok") << "the example Claim";
+  EXPECT_EQ(verdicts[1], "ok");
+}
