@@ -9,18 +9,14 @@
 #include "fhir/json.hpp"
 #include "fhir/resource.hpp"
 #include "mappings/vclaim_fhir/builder.hpp"
+#include "mappings/vclaim_fhir/fhir_parts.hpp"
 
 namespace simpul::mappings::vclaim_fhir {
 
 namespace {
 
 using rapidjson::Value;
-
-constexpr std::string_view kBpjsName = "BPJS Kesehatan";
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
+using namespace parts;
 
 }  // namespace
 
@@ -143,18 +139,6 @@ std::string service_date(std::string_view given, std::string_view today, std::st
   return std::string(given);
 }
 
-std::string extension_url(const Systems& systems, std::string_view name) {
-  return systems.extension_base + std::string(name);
-}
-
-Value extension_string(const Builder& b, const Systems& systems, std::string_view name, std::string_view value) {
-  auto ext = b.object();
-  if (value.empty()) return ext;
-  b.set(ext, "url", extension_url(systems, name));
-  b.set(ext, "valueString", value);
-  return ext;
-}
-
 // Extension "bpjs-<name>" with a valueCoding in the code system "<bpjs_code_system_base><name>".
 Value extension_coding(const Builder& b, const Systems& systems, std::string_view name, const bpjs::KodeKeterangan& k) {
   auto ext = b.object();
@@ -162,10 +146,6 @@ Value extension_coding(const Builder& b, const Systems& systems, std::string_vie
   b.set(ext, "url", extension_url(systems, "bpjs-" + std::string(name)));
   b.put(ext, "valueCoding", b.coding(systems.bpjs_code_system_base + std::string(name), k.kode, k.keterangan));
   return ext;
-}
-
-std::string_view opt(const std::optional<std::string>& s) {
-  return s ? std::string_view(*s) : std::string_view();
 }
 
 // Coordination of benefits (COB): the other insurer, when BPJS reports one.
@@ -194,18 +174,6 @@ Value coverage_class(const Builder& b, std::string_view type, std::string_view t
   b.set(c, "value", k.kode);
   b.set(c, "name", k.keterangan);
   return c;
-}
-
-Value bpjs_organization(const Builder& b) {
-  auto org = b.object();
-  b.set(org, "resourceType", "Organization");
-  b.set(org, "id", "bpjs");
-  b.set_bool(org, "active", true);
-  auto types = b.array();
-  b.push(types, b.codeable(b.coding("http://terminology.hl7.org/CodeSystem/organization-type", "pay", "Payer")));
-  b.put(org, "type", std::move(types));
-  b.set(org, "name", kBpjsName);
-  return org;
 }
 
 void fill_coverage(const Builder& b, Value& cov, const bpjs::Peserta& p, bool contained_refs, const Systems& systems) {

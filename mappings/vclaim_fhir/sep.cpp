@@ -12,6 +12,7 @@
 #include "fhir/json.hpp"
 #include "fhir/resource.hpp"
 #include "mappings/vclaim_fhir/builder.hpp"
+#include "mappings/vclaim_fhir/fhir_parts.hpp"
 #include "mappings/vclaim_fhir/rujukan.hpp"
 
 namespace simpul::mappings::vclaim_fhir {
@@ -21,6 +22,7 @@ namespace {
 using fhir::Error;
 using rapidjson::SizeType;
 using rapidjson::Value;
+using namespace parts;
 
 constexpr std::string_view kActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 constexpr std::string_view kIncidentCode = "http://terminology.hl7.org/CodeSystem/v3-ActIncidentCode";
@@ -28,7 +30,6 @@ constexpr std::string_view kIdentifierType = "http://terminology.hl7.org/CodeSys
 constexpr std::string_view kCoverageClass = "http://terminology.hl7.org/CodeSystem/coverage-class";
 constexpr std::string_view kClaimInformationCategory = "http://terminology.hl7.org/CodeSystem/claiminformationcategory";
 constexpr std::string_view kClaimType = "http://terminology.hl7.org/CodeSystem/claim-type";
-constexpr std::string_view kBpjsName = "BPJS Kesehatan";
 
 // ---------------------------------------------------------------- BPJS code lists (bpjs-api.md §5.6)
 
@@ -92,9 +93,6 @@ std::string listing(std::span<const Code> list) {
 
 // ---------------------------------------------------------------- small checks
 
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
-}
 bool all_alnum(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
 }
@@ -327,10 +325,6 @@ class Resources {
 };
 
 // ---------------------------------------------------------------- extensions
-
-std::string extension_url(const Systems& systems, std::string_view name) {
-  return systems.extension_base + std::string(name);
-}
 
 // The first extension of `parent` with `url` (a full URL, or a sub-extension name).
 Node extension_at(const Node& parent, std::string_view url, std::string_view label) {
@@ -1158,10 +1152,6 @@ struct SepView {
   std::string ppk_pelayanan;
 };
 
-std::string_view opt(const std::optional<std::string>& s) {
-  return s ? std::string_view(*s) : std::string_view();
-}
-
 // "-" and "null"-like placeholders BPJS uses for "none".
 std::string meaningful(std::string_view s) {
   return (s == "-" || s == "null") ? std::string() : std::string(s);
@@ -1221,14 +1211,6 @@ Value extension_coding(const Builder& b, const Systems& systems, std::string_vie
   return ext;
 }
 
-Value extension_string(const Builder& b, const Systems& systems, std::string_view name, std::string_view value) {
-  auto ext = b.object();
-  if (value.empty()) return ext;
-  b.set(ext, "url", extension_url(systems, name));
-  b.set(ext, "valueString", value);
-  return ext;
-}
-
 Value extension_flag(const Builder& b, const Systems& systems, std::string_view name, std::string_view yes_no_code) {
   auto ext = b.object();
   if (yes_no_code != "0" && yes_no_code != "1") return ext;
@@ -1244,18 +1226,6 @@ Value extension_identifier(const Builder& b, const Systems& systems, std::string
   b.set(ext, "url", extension_url(systems, name));
   b.put(ext, "valueIdentifier", b.identifier(system, value));
   return ext;
-}
-
-Value bpjs_organization(const Builder& b) {
-  auto org = b.object();
-  b.set(org, "resourceType", "Organization");
-  b.set(org, "id", "bpjs");
-  b.set_bool(org, "active", true);
-  auto types = b.array();
-  b.push(types, b.codeable(b.coding("http://terminology.hl7.org/CodeSystem/organization-type", "pay", "Payer")));
-  b.put(org, "type", std::move(types));
-  b.set(org, "name", kBpjsName);
-  return org;
 }
 
 Value sep_extensions(const Builder& b, const SepView& v, const Systems& systems) {
