@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "adapter/bpjs_outcome.hpp"
+#include "adapter/store/await.hpp"
 #include "connectors/observability/log.hpp"
 #include "fhir/error.hpp"
 
@@ -110,20 +111,8 @@ struct ReferenceCache::Shared {
     put.value = wire::to_json(items, kValueKey);
     put.ttl_ms = (items.empty() ? std::min(settings.empty_ttl, settings.ttl) : settings.ttl).count();
     try {
-      co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(std::exception_ptr)>(
-          [this](auto handler, store::ReferencePut entry) {
-            auto h = std::make_shared<decltype(handler)>(std::move(handler));
-            auto complete = [h](std::exception_ptr error) {
-              auto ex = asio::get_associated_executor(*h);
-              asio::post(ex, [h, error]() mutable { std::move (*h)(error); });
-            };
-            try {
-              store.put_reference(std::move(entry), complete);
-            } catch (...) {
-              complete(std::current_exception());
-            }
-          },
-          asio::use_awaitable, std::move(put));
+      co_await store::await_done(
+          [&](store::Store::Done done) { store.put_reference(std::move(put), std::move(done)); });
     } catch (const std::exception& e) {
       obs::log(obs::Level::warn, "reference cache write failed",
                {{"kind", key.kind}, {"key", key.key}, {"error", e.what()}});
