@@ -133,8 +133,15 @@ CREATE TABLE reference_cache (
 CREATE INDEX reference_cache_by_expiry ON reference_cache (expires_at);
 )sql";
 
+// Migration 2: audit records name what was done (AuditEntry::event, e.g.
+// "vclaim.sep.insert"); the column is part of the record's leaf hash (docs/pdp.md).
+constexpr std::string_view kMigration2 = R"sql(
+ALTER TABLE audit_log ADD COLUMN event TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "outbox, idempotency keys, audit log, indicator facts, reference cache", kMigration1},
+    {2, "audit_log.event", kMigration2},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

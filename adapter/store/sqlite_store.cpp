@@ -653,3 +653,157 @@ std::map<OutboxStatus, std::int64_t> SqliteStore::do_count_outbox(std::string_vi
 }
 
 }  // namespace simpul::adapter::store
+
+namespace simpul::adapter::store {
+
+// ---------------------------------------------------------------- audit trail
+
+namespace {
+
+constexpr const char* kAuditColumns =
+    "tenant, seq, recorded_at, actor, action, purpose, event, resource_type, resource_id, subject_pseudonym, "
+    "subject_ciphertext, destination, outcome, request_id, leaf_hash";
+
+AuditRecord read_audit_record(const sqlite::Query& q) {
+  AuditRecord r;
+  r.tenant = q.text(0);
+  r.seq = q.int64(1);
+  r.recorded_at = q.int64(2);
+  r.actor = q.text(3);
+  r.action = q.text(4);
+  r.purpose = q.text(5);
+  r.event = q.text(6);
+  r.resource_type = q.text(7);
+  r.resource_id = q.text(8);
+  r.subject_pseudonym = q.text(9);
+  r.subject_ciphertext = q.blob(10);
+  r.destination = q.text(11);
+  r.outcome = q.text(12);
+  r.request_id = q.text(13);
+  r.leaf_hash = q.blob(14);
+  return r;
+}
+
+std::int64_t clamp_limit(std::size_t limit) {
+  return static_cast<std::int64_t>(std::min<std::size_t>(limit, static_cast<std::size_t>(1) << 40));
+}
+
+}  // namespace
+
+std::vector<AuditRecord> SqliteStore::write_audit(const std::vector<AuditRecord>& records,
+                                                  const AuditLeafHasher& hasher) {
+  const UnixMillis t = now();
+  std::vector<AuditRecord> stored;
+  stored.reserve(records.size());
+  for (const AuditRecord& in : records) {
+    AuditRecord r = in;
+    {
+      // The tenant's next seq, read inside this transaction: the writer is the only one
+      // appending, so seqs are gap-free and increasing (a failed job rolls back its seq).
+      auto q = writer_->query("SELECT COALESCE(MAX(seq), 0) FROM audit_log WHERE tenant = ?1");
+      q.bind_text(1, r.tenant);
+      q.step();
+      r.seq = q.int64(0) + 1;
+    }
+    if (r.recorded_at == 0) r.recorded_at = t;
+    r.leaf_hash = hasher(r);
+    if (r.leaf_hash.size() != 32) {
+      throw StoreError(StoreErrc::internal, "store: the audit leaf hasher returned " +
+                                                std::to_string(r.leaf_hash.size()) + " bytes, not 32");
+    }
+    auto insert = writer_->query(
+        "INSERT INTO audit_log (tenant, seq, recorded_at, actor, action, purpose, event, resource_type, "
+        "resource_id, subject_pseudonym, subject_ciphertext, destination, outcome, request_id, leaf_hash) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+    insert.bind_all(r.tenant, r.seq, r.recorded_at, r.actor, r.action, r.purpose, r.event, TextOrNull{r.resource_type},
+                    TextOrNull{r.resource_id}, TextOrNull{r.subject_pseudonym}, Blob{r.subject_ciphertext},
+                    TextOrNull{r.destination}, r.outcome, TextOrNull{r.request_id}, Blob{r.leaf_hash});
+    if (r.subject_ciphertext.empty()) insert.bind_null(11);
+    insert.run();
+    stored.push_back(std::move(r));
+  }
+  return stored;
+}
+
+void SqliteStore::do_append_audit(std::vector<AuditRecord> records, AuditLeafHasher hasher,
+                                  Completion<std::vector<AuditRecord>> done) {
+  submit<std::vector<AuditRecord>>(
+      "audit.append",
+      [this, records = std::move(records), hasher = std::move(hasher)] { return write_audit(records, hasher); },
+      std::move(done));
+}
+
+std::vector<AuditRecord> SqliteStore::do_read_audit(std::string_view tenant, std::optional<std::string_view> subject,
+                                                    std::int64_t from_seq, std::size_t limit) {
+  static const std::string by_seq =
+      std::string("SELECT ") + kAuditColumns + " FROM audit_log WHERE tenant = ?1 AND seq >= ?2 ORDER BY seq LIMIT ?3";
+  static const std::string by_subject =
+      std::string("SELECT ") + kAuditColumns +
+      " FROM audit_log WHERE tenant = ?1 AND subject_pseudonym = ?4 AND seq >= ?2 ORDER BY seq LIMIT ?3";
+  auto reader = borrow_reader();
+  auto q = reader->query(subject ? by_subject.c_str() : by_seq.c_str());
+  q.bind_text(1, tenant).bind_int(2, from_seq).bind_int(3, clamp_limit(limit));
+  if (subject) q.bind_text(4, *subject);
+  std::vector<AuditRecord> records;
+  while (q.step()) records.push_back(read_audit_record(q));
+  return records;
+}
+
+std::vector<AuditLeaf> SqliteStore::do_read_audit_leaves(std::string_view tenant, std::int64_t from_seq,
+                                                         std::size_t limit) {
+  auto reader = borrow_reader();
+  auto q = reader->query("SELECT seq, leaf_hash FROM audit_log WHERE tenant = ?1 AND seq >= ?2 ORDER BY seq LIMIT ?3");
+  q.bind_text(1, tenant).bind_int(2, from_seq).bind_int(3, clamp_limit(limit));
+  std::vector<AuditLeaf> leaves;
+  while (q.step()) leaves.push_back({q.int64(0), q.blob(1)});
+  return leaves;
+}
+
+std::vector<std::string> SqliteStore::do_audit_tenants() {
+  auto reader = borrow_reader();
+  auto q = reader->query(
+      "SELECT tenant FROM (SELECT DISTINCT tenant FROM audit_log UNION SELECT DISTINCT tenant FROM audit_tree_heads) "
+      "ORDER BY tenant");
+  std::vector<std::string> tenants;
+  while (q.step()) tenants.push_back(q.text(0));
+  return tenants;
+}
+
+void SqliteStore::do_put_tree_head(AuditTreeHead head, Done done) {
+  submit_void(
+      "audit.put_head",
+      [this, head = std::move(head)] {
+        writer_
+            ->query(
+                "INSERT INTO audit_tree_heads (tenant, tree_size, root_hash, signature, key_id, signed_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .bind_all(head.tenant, head.tree_size, Blob{head.root_hash}, Blob{head.signature}, head.key_id,
+                      head.signed_at)
+            .run();
+      },
+      std::move(done));
+}
+
+std::vector<AuditTreeHead> SqliteStore::do_read_tree_heads(std::string_view tenant, bool latest_only) {
+  auto reader = borrow_reader();
+  auto q = reader->query(
+      latest_only ? "SELECT tenant, tree_size, root_hash, signature, key_id, signed_at FROM audit_tree_heads "
+                    "WHERE tenant = ?1 ORDER BY tree_size DESC LIMIT 1"
+                  : "SELECT tenant, tree_size, root_hash, signature, key_id, signed_at FROM audit_tree_heads "
+                    "WHERE tenant = ?1 ORDER BY tree_size");
+  q.bind_text(1, tenant);
+  std::vector<AuditTreeHead> heads;
+  while (q.step()) {
+    AuditTreeHead h;
+    h.tenant = q.text(0);
+    h.tree_size = q.int64(1);
+    h.root_hash = q.blob(2);
+    h.signature = q.blob(3);
+    h.key_id = q.text(4);
+    h.signed_at = q.int64(5);
+    heads.push_back(std::move(h));
+  }
+  return heads;
+}
+
+}  // namespace simpul::adapter::store

@@ -54,6 +54,15 @@ class SqliteStore final : public Store {
   std::optional<OutboxItem> do_get_outbox_item(std::string_view tenant, std::int64_t id) override;
   std::vector<OutboxAttempt> do_get_outbox_attempts(std::string_view tenant, std::int64_t id) override;
   std::map<OutboxStatus, std::int64_t> do_count_outbox(std::string_view tenant) override;
+  void do_append_audit(std::vector<AuditRecord> records, AuditLeafHasher hasher,
+                       Completion<std::vector<AuditRecord>> done) override;
+  std::vector<AuditRecord> do_read_audit(std::string_view tenant, std::optional<std::string_view> subject,
+                                         std::int64_t from_seq, std::size_t limit) override;
+  std::vector<AuditLeaf> do_read_audit_leaves(std::string_view tenant, std::int64_t from_seq,
+                                              std::size_t limit) override;
+  std::vector<std::string> do_audit_tenants() override;
+  void do_put_tree_head(AuditTreeHead head, Done done) override;
+  std::vector<AuditTreeHead> do_read_tree_heads(std::string_view tenant, bool latest_only) override;
   bool on_writer_thread() const noexcept override;
 
  private:
@@ -71,6 +80,7 @@ class SqliteStore final : public Store {
   bool write_complete_idempotency(const IdempotencyCompletion& completion);
   std::vector<OutboxItem> write_claim(const OutboxClaim& claim);
   OutcomeResult write_outcome(const DeliveryReport& report);
+  std::vector<AuditRecord> write_audit(const std::vector<AuditRecord>& records, const AuditLeafHasher& hasher);
 
   std::string path_;
   Clock clock_;

@@ -162,6 +162,25 @@ void validate(const DeliveryReport& r) {
   if (r.http_status) require(*r.http_status >= 100 && *r.http_status <= 599, "http_status must be an HTTP status");
 }
 
+void validate(const AuditRecord& r) {
+  validate_tenant(r.tenant);
+  require(r.seq == 0, "audit seq is assigned by the store (leave it 0)");
+  require(r.recorded_at >= 0, "audit recorded_at must not be negative");
+  require(!r.actor.empty(), "audit actor must not be empty");
+  require(!r.action.empty(), "audit action must not be empty");
+  require(!r.purpose.empty(), "audit purpose must not be empty");
+  require(!r.event.empty(), "audit event must not be empty");
+  require(!r.outcome.empty(), "audit outcome must not be empty");
+}
+
+void validate(const AuditTreeHead& h) {
+  validate_tenant(h.tenant);
+  require(h.tree_size >= 0, "tree head size must not be negative");
+  require(h.root_hash.size() == 32, "tree head root_hash must be 32 bytes");
+  require(!h.signature.empty(), "tree head signature must not be empty");
+  require(!h.key_id.empty(), "tree head key_id must not be empty");
+}
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -383,6 +402,67 @@ std::vector<OutboxAttempt> Store::get_outbox_attempts(std::string_view tenant, s
 std::map<OutboxStatus, std::int64_t> Store::count_outbox(std::string_view tenant) {
   validate_tenant(tenant);
   return timed_read("outbox.count", [&] { return do_count_outbox(tenant); });
+}
+
+void Store::append_audit(std::vector<AuditRecord> records, AuditLeafHasher hasher,
+                         Completion<std::vector<AuditRecord>> done) {
+  done = timed("audit.append", std::move(done));
+  auto check = [&] {
+    require(!records.empty(), "audit append needs at least one record");
+    require(static_cast<bool>(hasher), "audit append needs a leaf hasher");
+    for (const auto& r : records) validate(r);
+  };
+  if (!accepted(done, check)) return;
+  do_append_audit(std::move(records), std::move(hasher), std::move(done));
+}
+
+std::vector<AuditRecord> Store::append_audit(std::vector<AuditRecord> records, AuditLeafHasher hasher) {
+  return wait_for<std::vector<AuditRecord>>([&](Completion<std::vector<AuditRecord>> done) {
+    append_audit(std::move(records), std::move(hasher), std::move(done));
+  });
+}
+
+std::vector<AuditRecord> Store::read_audit(std::string_view tenant, std::int64_t from_seq, std::size_t limit) {
+  validate_tenant(tenant);
+  return timed_read("audit.read", [&] { return do_read_audit(tenant, std::nullopt, from_seq, limit); });
+}
+
+std::vector<AuditRecord> Store::find_audit_by_subject(std::string_view tenant, std::string_view subject_pseudonym,
+                                                      std::int64_t from_seq, std::size_t limit) {
+  validate_tenant(tenant);
+  require(!subject_pseudonym.empty(), "audit subject pseudonym must not be empty");
+  return timed_read("audit.by_subject", [&] { return do_read_audit(tenant, subject_pseudonym, from_seq, limit); });
+}
+
+std::vector<AuditLeaf> Store::read_audit_leaves(std::string_view tenant, std::int64_t from_seq, std::size_t limit) {
+  validate_tenant(tenant);
+  return timed_read("audit.leaves", [&] { return do_read_audit_leaves(tenant, from_seq, limit); });
+}
+
+std::vector<std::string> Store::audit_tenants() {
+  return timed_read("audit.tenants", [&] { return do_audit_tenants(); });
+}
+
+void Store::put_tree_head(AuditTreeHead head, Done done) {
+  done = timed("audit.put_head", std::move(done));
+  if (!accepted(done, [&] { validate(head); })) return;
+  do_put_tree_head(std::move(head), std::move(done));
+}
+
+void Store::put_tree_head(AuditTreeHead head) {
+  wait_for<void>([&](Done done) { put_tree_head(std::move(head), std::move(done)); });
+}
+
+std::vector<AuditTreeHead> Store::read_tree_heads(std::string_view tenant) {
+  validate_tenant(tenant);
+  return timed_read("audit.heads", [&] { return do_read_tree_heads(tenant, false); });
+}
+
+std::optional<AuditTreeHead> Store::latest_tree_head(std::string_view tenant) {
+  validate_tenant(tenant);
+  auto heads = timed_read("audit.latest_head", [&] { return do_read_tree_heads(tenant, true); });
+  if (heads.empty()) return std::nullopt;
+  return std::move(heads.back());
 }
 
 // ---------------------------------------------------------------- open_store

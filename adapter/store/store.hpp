@@ -246,6 +246,50 @@ struct OutboxAttempt {
   std::string error;
 };
 
+// ---------------------------------------------------------------- audit trail
+
+// One processing record (UU PDP Pasal 31), as stored in audit_log. Built by the audit
+// recorder (adapter/audit/audit_log.hpp): the data subject appears only as a pseudonym
+// and a ciphertext. Optional columns use "" for "none" (stored as NULL).
+struct AuditRecord {
+  std::string tenant;
+  std::int64_t seq = 0;        // assigned by the store: the tenant's next, 1, 2, 3, ... without gaps
+  UnixMillis recorded_at = 0;  // on append: 0 = the store's clock
+  std::string actor;
+  std::string action;   // AuditEvent.action code: C R U D E
+  std::string purpose;  // v3-ActReason code
+  std::string event;    // e.g. "vclaim.sep.insert"
+  std::string resource_type{};
+  std::string resource_id{};
+  std::string subject_pseudonym{};
+  std::string subject_ciphertext{};  // bytes
+  std::string destination{};
+  std::string outcome;
+  std::string request_id{};
+  std::string leaf_hash{};  // 32 bytes: the record's RFC 6962 leaf hash, set by the AuditLeafHasher
+};
+
+// Computes a record's leaf hash (32 bytes) once the store has set its seq and recorded_at.
+// Runs on the writer thread inside the transaction (possibly more than once, if the
+// transaction is lost and re-run): must be pure, fast and thread-safe.
+using AuditLeafHasher = std::function<std::string(const AuditRecord&)>;
+
+// One leaf hash of a tenant's tree.
+struct AuditLeaf {
+  std::int64_t seq = 0;
+  std::string leaf_hash;
+};
+
+// A signed tree head: the tenant's Merkle root over records 1..tree_size, signed.
+struct AuditTreeHead {
+  std::string tenant;
+  std::int64_t tree_size = 0;
+  std::string root_hash;  // 32 bytes
+  std::string signature;  // bytes (Ed25519: 64)
+  std::string key_id;     // which signing key (docs/pdp.md)
+  UnixMillis signed_at = 0;
+};
+
 // ---------------------------------------------------------------- the interface
 
 class Store {
@@ -298,6 +342,27 @@ class Store {
   std::vector<OutboxAttempt> get_outbox_attempts(std::string_view tenant, std::int64_t id);
   std::map<OutboxStatus, std::int64_t> count_outbox(std::string_view tenant);
 
+  // Audit trail (append-only). append: each record gets its tenant's next seq inside the
+  // transaction (gap-free and monotonic per tenant; a record whose job fails takes no
+  // seq), then `leaf_hash` is set by `hasher`; `done` receives the stored records.
+  void append_audit(std::vector<AuditRecord> records, AuditLeafHasher hasher,
+                    Completion<std::vector<AuditRecord>> done);
+  std::vector<AuditRecord> append_audit(std::vector<AuditRecord> records, AuditLeafHasher hasher);
+  // A tenant's records with seq >= from_seq, in seq order, at most `limit`.
+  std::vector<AuditRecord> read_audit(std::string_view tenant, std::int64_t from_seq, std::size_t limit);
+  // A tenant's records about one data subject (by pseudonym), in seq order, from from_seq.
+  std::vector<AuditRecord> find_audit_by_subject(std::string_view tenant, std::string_view subject_pseudonym,
+                                                 std::int64_t from_seq, std::size_t limit);
+  // Only (seq, leaf_hash) of seq >= from_seq, in seq order: for rebuilding the tree.
+  std::vector<AuditLeaf> read_audit_leaves(std::string_view tenant, std::int64_t from_seq, std::size_t limit);
+  // The tenants that have audit records or tree heads, sorted.
+  std::vector<std::string> audit_tenants();
+  // Signed tree heads. put: conflict when the tenant already has a head of that size.
+  void put_tree_head(AuditTreeHead head, Done done);
+  void put_tree_head(AuditTreeHead head);
+  std::vector<AuditTreeHead> read_tree_heads(std::string_view tenant);  // by tree_size
+  std::optional<AuditTreeHead> latest_tree_head(std::string_view tenant);
+
  protected:
   explicit Store(LatencyHook on_latency);
   void report_latency(std::string_view op, double seconds) const noexcept;
@@ -319,6 +384,15 @@ class Store {
   virtual std::optional<OutboxItem> do_get_outbox_item(std::string_view tenant, std::int64_t id) = 0;
   virtual std::vector<OutboxAttempt> do_get_outbox_attempts(std::string_view tenant, std::int64_t id) = 0;
   virtual std::map<OutboxStatus, std::int64_t> do_count_outbox(std::string_view tenant) = 0;
+  virtual void do_append_audit(std::vector<AuditRecord> records, AuditLeafHasher hasher,
+                               Completion<std::vector<AuditRecord>> done) = 0;
+  virtual std::vector<AuditRecord> do_read_audit(std::string_view tenant, std::optional<std::string_view> subject,
+                                                 std::int64_t from_seq, std::size_t limit) = 0;
+  virtual std::vector<AuditLeaf> do_read_audit_leaves(std::string_view tenant, std::int64_t from_seq,
+                                                      std::size_t limit) = 0;
+  virtual std::vector<std::string> do_audit_tenants() = 0;
+  virtual void do_put_tree_head(AuditTreeHead head, Done done) = 0;
+  virtual std::vector<AuditTreeHead> do_read_tree_heads(std::string_view tenant, bool latest_only) = 0;
   // True on the thread that runs completion callbacks: blocking writes there would deadlock.
   virtual bool on_writer_thread() const noexcept = 0;
 
