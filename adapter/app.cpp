@@ -103,10 +103,11 @@ std::string iso_utc(std::chrono::system_clock::time_point tp) {
 
 }  // namespace
 
-App::App(const Config& config, store::Store& store, obs::Registry& metrics)
+App::App(const Config& config, store::Store& store, obs::Registry& metrics, audit::Recorder& recorder)
     : config_(config),
       store_(store),
       metrics_(metrics),
+      recorder_(recorder),
       auth_(config),
       in_flight_(metrics.gauge("simpul_http_in_flight_requests", "Requests being handled now.")),
       started_(std::chrono::system_clock::now()) {

@@ -13,6 +13,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include "adapter/audit/audit.hpp"
 #include "adapter/auth.hpp"
 #include "adapter/config.hpp"
 #include "connectors/http/server.hpp"
@@ -59,13 +60,16 @@ struct Route {
 
 class App {
  public:
-  App(const Config& config, store::Store& store, connectors::obs::Registry& metrics);
+  // `recorder` receives the audit record of every processing (UU PDP Pasal 31).
+  App(const Config& config, store::Store& store, connectors::obs::Registry& metrics, audit::Recorder& recorder);
 
   boost::asio::awaitable<connectors::http::Response> handle(connectors::http::Request& request,
                                                             const connectors::http::RequestInfo& info);
   void add_route(Route route);
   // The CapabilityStatement, truthful: only what is routed.
   const std::string& capability_statement(bool pretty) const;
+  // Where route code reports processing (adapter/audit/audit.hpp). Thread-safe, non-blocking.
+  audit::Recorder& recorder() const noexcept { return recorder_; }
 
  private:
   const Route* match(std::string_view method, std::string_view path, bool& path_known,
@@ -76,6 +80,7 @@ class App {
   const Config& config_;
   store::Store& store_;
   connectors::obs::Registry& metrics_;
+  audit::Recorder& recorder_;
   Authenticator auth_;
   std::vector<Route> routes_;
   connectors::obs::Gauge& in_flight_;

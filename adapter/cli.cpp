@@ -5,6 +5,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "adapter/audit/verify.hpp"
 #include "adapter/config.hpp"
 #include "adapter/sim_command.hpp"
 #include "adapter/version.hpp"
@@ -96,6 +97,8 @@ const char* kTopHelp =
     "  config check   validate a configuration file\n"
     "  bpjs sign      print the X-signature for a consId, secret and timestamp\n"
     "  bpjs decrypt   decode an encrypted BPJS response read from stdin\n"
+    "  audit verify   check the tamper-evident audit trail (records, Merkle tree, signed heads)\n"
+    "  audit heads    print the signed tree heads as JSON lines, for an outside witness\n"
     "  sim            run the upstream simulators (sim bpjs: the BPJS simulator alone)\n"
     "  version        print the version\n"
     "\n"
@@ -174,6 +177,32 @@ std::vector<Command> commands() {
        [](const ParsedOptions& o) {
          return connectors::bpjs::bpjs_decrypt_command(o.get("cons-id"), o.get("secret"), o.get("timestamp"),
                                                        std::cin, std::cout, std::cerr);
+       }},
+      {"audit verify",
+       "simpul audit verify --config FILE [--tenant ID] [--public-key PEM]",
+       "Check the audit trail in the configured store: every record's leaf hash is recomputed from its\n"
+       "columns, seqs must run 1, 2, 3, ... without gaps, and every signed tree head must match the rebuilt\n"
+       "Merkle tree and carry a valid Ed25519 signature. Exit 0 when all is well; exit 1 naming the first\n"
+       "bad record (tenant, seq, what is wrong). Needs no secret: only the signing key's public half\n"
+       "(from --public-key, else from the configured signing key). See docs/pdp.md.",
+       {{"config", true, true, "configuration file (TOML)"},
+        {"tenant", true, false, "check this tenant only"},
+        {"public-key", true, false, "PEM Ed25519 public (or private) key the heads must be signed with"}},
+       [](const ParsedOptions& o) {
+         return audit::audit_verify_command(
+             o.get("config"), o.has("tenant") ? std::optional<std::string>(o.get("tenant")) : std::nullopt,
+             o.has("public-key") ? std::optional<std::string>(o.get("public-key")) : std::nullopt, std::cout,
+             std::cerr);
+       }},
+      {"audit heads",
+       "simpul audit heads --config FILE [--tenant ID]",
+       "Print the signed tree heads, one JSON object a line (tenant, tree_size, root_hash, signed_at,\n"
+       "key_id, signature; hashes and signatures in hex), for an outside witness to keep.",
+       {{"config", true, true, "configuration file (TOML)"}, {"tenant", true, false, "this tenant only"}},
+       [](const ParsedOptions& o) {
+         return audit::audit_heads_command(o.get("config"),
+                                           o.has("tenant") ? std::optional<std::string>(o.get("tenant")) : std::nullopt,
+                                           std::cout, std::cerr);
        }},
       // "sim bpjs" before "sim": the first entry whose words match wins.
       {"sim bpjs",

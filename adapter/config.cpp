@@ -188,7 +188,7 @@ Config load_config(const std::string& path) {
   c.path = path;
   const std::string base_dir = std::filesystem::path(path).parent_path().string();
 
-  r.known_keys(doc, "", {"server", "limits", "store", "log", "secrets", "bpjs", "tenants"});
+  r.known_keys(doc, "", {"server", "limits", "store", "log", "secrets", "bpjs", "audit", "tenants"});
 
   if (const toml::table* s = r.table(doc, "", "server")) {
     r.known_keys(*s, "server", {"listen", "threads", "tls_cert", "tls_key"});
@@ -283,6 +283,22 @@ Config load_config(const std::string& path) {
     std::int64_t empty_ttl = c.bpjs.reference_empty_ttl.count();
     r.read_int(*s, "bpjs", "reference_empty_ttl_ms", empty_ttl, 1000, kThirtyDaysMs);
     c.bpjs.reference_empty_ttl = std::chrono::milliseconds(empty_ttl);
+  }
+
+  if (const toml::table* s = r.table(doc, "", "audit")) {
+    r.known_keys(*s, "audit", {"master_key", "signing_key", "head_interval_ms", "head_every"});
+    c.audit.line = static_cast<int>(s->source().begin.line);
+    for (auto [key, ref] : {std::pair<const char*, SecretRef*>{"master_key", &c.audit.master_key},
+                            std::pair<const char*, SecretRef*>{"signing_key", &c.audit.signing_key}}) {
+      r.read_string(*s, "audit", key, ref->ref);
+      if (!ref->ref.empty() && !is_secret_reference(ref->ref))
+        r.problem(s->get(key), std::string("audit.") + key,
+                  "must be a reference (env:NAME, file:/path or secret:NAME); keys are never written in the file");
+    }
+    r.read_ms(*s, "audit", "head_interval_ms", c.audit.head_interval);
+    if (c.audit.head_interval.count() < 10)
+      r.problem(s->get("head_interval_ms"), "audit.head_interval_ms", "must be at least 10");
+    r.read_int(*s, "audit", "head_every", c.audit.head_every, 1, 100'000'000);
   }
 
   std::set<std::string> key_hashes;

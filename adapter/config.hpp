@@ -90,6 +90,19 @@ struct BpjsSettings {
   std::chrono::milliseconds reference_empty_ttl{std::chrono::hours(1)};
 };
 
+// The audit trail (docs/pdp.md, [audit]).
+struct AuditSettings {
+  // 32 bytes (64 hex digits, or a 32-byte key file) from which every tenant's
+  // pseudonymisation and encryption keys are derived. Required by `simpul serve`.
+  SecretRef master_key;
+  // PEM Ed25519 private key signing the tree heads; empty = audit-signing-key.pem next to
+  // the SQLite store, generated on first start.
+  SecretRef signing_key;
+  std::chrono::milliseconds head_interval{10'000};  // a signed head at least this often (when the tree grew)
+  std::uint64_t head_every = 10'000;                // ... or after this many records
+  int line = 0;                                     // where [audit] is, for messages
+};
+
 struct Config {
   std::string path;  // the file it came from
   std::string listen_address = "127.0.0.1";
@@ -107,6 +120,7 @@ struct Config {
   std::string secrets_file;
   Limits limits;
   BpjsSettings bpjs;
+  AuditSettings audit;
   std::vector<Tenant> tenants;
 
   const Tenant* tenant(std::string_view id) const;

@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "adapter/app.hpp"
+#include "adapter/audit/audit_log.hpp"
 #include "adapter/auth.hpp"
 #include "adapter/bpjs_upstream.hpp"
 #include "adapter/cli.hpp"
@@ -124,9 +125,20 @@ int serve_command(const std::string& config_path, const std::string& listen_over
     return 1;
   }
 
+  // The audit trail (docs/pdp.md): a missing or bad [audit] key stops start-up here.
+  std::unique_ptr<audit::AuditLog> audit_log;
+  try {
+    auto options = audit::audit_options(config);
+    options.metrics = &metrics;
+    audit_log = std::make_unique<audit::AuditLog>(*store, std::move(options));
+  } catch (const std::exception& e) {
+    std::cerr << "simpul serve: audit: " << e.what() << "\n";
+    return 1;
+  }
+
   const unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(static_cast<int>(threads));
-  App app(config, *store, metrics);
+  App app(config, *store, metrics, *audit_log);
 
   std::unique_ptr<connectors::sim::Listener> bpjs_simulator;
   std::unique_ptr<BpjsUpstream> bpjs;
@@ -196,6 +208,7 @@ int serve_command(const std::string& config_path, const std::string& listen_over
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& t : pool) t.join();
+  audit_log->close();  // every record durable, the last tree heads signed
   obs::log_always(obs::Level::info, "stopped");
   obs::flush_logs();
   return 0;
