@@ -11,6 +11,7 @@
 #include "adapter/auth.hpp"
 #include "adapter/bpjs_outcome.hpp"
 #include "adapter/dry_run.hpp"
+#include "adapter/route_audit.hpp"
 #include "adapter/store/await.hpp"
 #include "adapter/vclaim_routes.hpp"
 #include "connectors/bpjs/vclaim_client.hpp"
@@ -175,8 +176,29 @@ class SepSubmit {
   const vf::SepSubmission& s_;
 };
 
-http::Response replay(RequestContext& ctx, const store::IdempotencyRecord& record) {
+// The SEP number an answer names (ClaimResponse.id), for the audit record.
+std::string answered_no_sep(const rapidjson::Value& body) {
+  const auto id = fhir::string_member(body, "id");
+  return id ? std::string(*id) : std::string();
+}
+
+audit::Action audit_action(vf::SepAction action) {
+  switch (action) {
+    case vf::SepAction::create:
+      return audit::Action::create;
+    case vf::SepAction::update:
+      return audit::Action::update;
+    case vf::SepAction::cancel:
+      break;
+  }
+  return audit::Action::del;
+}
+
+http::Response replay(RequestContext& ctx, const store::IdempotencyRecord& record, audit::AuditEntry& entry) {
   const rapidjson::Document body = fhir::parse_resource(record.response_body);
+  entry.resource_id = answered_no_sep(body);
+  entry.event += ".replayed";
+  entry.destination.clear();  // answered from the store: nothing was sent
   http::Response res = fhir_answer(ctx, static_cast<unsigned>(record.response_status), body);
   res.set("Idempotent-Replayed", "true");
   return res;
@@ -187,7 +209,7 @@ class SepRoutes {
   SepRoutes(BpjsUpstream& upstream, store::Store& store, const Config& config)
       : upstream_(upstream), store_(store), config_(config) {}
 
-  awaitable<http::Response> submit(RequestContext& ctx) {
+  awaitable<http::Response> submit(RequestContext& ctx, audit::AuditEntry& entry) {
     bpjs::BpjsClient& client = tenant_client(ctx, upstream_);
     const Tenant& tenant = *ctx.principal->tenant;
     if (tenant.bpjs_provider_code.empty()) {
@@ -201,7 +223,15 @@ class SepRoutes {
     context.today = jakarta_date(std::chrono::system_clock::now());
     const vf::SepSubmission submission = vf::parse_sep_claim(doc, context);
     const bpjs::UpstreamRequest wire = wire_request(submission);
+    entry.action = audit_action(submission.action);
+    entry.event = "vclaim.sep." + std::string(vf::to_string(submission.action));
+    entry.subject_kind = audit::SubjectKind::no_kartu;
+    entry.subject = submission.action == vf::SepAction::create ? submission.insert.no_kartu : submission.no_kartu;
+    if (submission.action == vf::SepAction::update) entry.resource_id = submission.update.no_sep;
+    if (submission.action == vf::SepAction::cancel) entry.resource_id = submission.cancel.no_sep;
     if (dry_run_requested(ctx)) {
+      entry.event += ".dry_run";
+      entry.destination.clear();
       co_return fhir_answer(ctx, 200, dry_run_parameters(client, bpjs::Service::vclaim, {wire}, submission.trace));
     }
 
@@ -213,18 +243,22 @@ class SepRoutes {
     if (key.empty()) {
       SepSubmit op(client, submission);
       Answer a = co_await op.run(false);
+      entry.resource_id = answered_no_sep(a.body);
       co_return fhir_answer(ctx, a.status, a.body);
     }
-    co_return co_await under_key(ctx, client, submission, tenant.id,
+    co_return co_await under_key(ctx, entry, client, submission, tenant.id,
                                  "sep." + std::string(vf::to_string(submission.action)) + ":" + key,
                                  sha256_hex(wire.body));
   }
 
-  awaitable<http::Response> read(RequestContext& ctx) {
+  awaitable<http::Response> read(RequestContext& ctx, audit::AuditEntry& entry) {
     bpjs::BpjsClient& client = tenant_client(ctx, upstream_);
     const std::string no_sep = ctx.path_params["id"];
     check_no_sep(no_sep, "ClaimResponse.id");
+    entry.resource_id = no_sep;
     if (dry_run_requested(ctx)) {
+      entry.event += ".dry_run";
+      entry.destination.clear();
       vf::Trace trace{{"noSep", no_sep, "ClaimResponse.id (the request path)"}};
       co_return fhir_answer(
           ctx, 200, dry_run_parameters(client, bpjs::Service::vclaim, {bpjs::vclaim_request::get_sep(no_sep)}, trace));
@@ -232,12 +266,14 @@ class SepRoutes {
     bpjs::VClaimClient vclaim(client);
     auto detail = co_await vclaim.get_sep(no_sep);
     if (!detail) throw bpjs_failure("V-Claim", detail.error());
+    entry.subject_kind = audit::SubjectKind::no_kartu;
+    entry.subject = detail->peserta.no_kartu;
     co_return fhir_answer(
         ctx, 200, vf::claim_response_from_sep_detail(*detail, jakarta_instant(std::chrono::system_clock::now())));
   }
 
  private:
-  awaitable<http::Response> under_key(RequestContext& ctx, bpjs::BpjsClient& client,
+  awaitable<http::Response> under_key(RequestContext& ctx, audit::AuditEntry& entry, bpjs::BpjsClient& client,
                                       const vf::SepSubmission& submission, const std::string& tenant,
                                       const std::string& key, const std::string& request_hash) {
     const auto lease = lease_of(config_);
@@ -249,14 +285,15 @@ class SepRoutes {
           co_await store::await<store::IdempotencyBegin>([&](store::Store::Completion<store::IdempotencyBegin> done) {
             store_.begin_idempotency(std::move(begin_request), std::move(done));
           });
-      if (begin.acquired) co_return co_await owned(ctx, client, submission, tenant, key, begin.replaced_unfinished);
+      if (begin.acquired)
+        co_return co_await owned(ctx, entry, client, submission, tenant, key, begin.replaced_unfinished);
       if (!begin.same_request) {
         throw fhir::Error::unprocessable(
             "This idempotency key (Idempotency-Key header or Claim.identifier) was already used for a different "
             "SEP request.",
             "Claim.identifier");
       }
-      if (begin.record.state == store::IdempotencyState::completed) co_return replay(ctx, begin.record);
+      if (begin.record.state == store::IdempotencyState::completed) co_return replay(ctx, begin.record, entry);
       // An identical request is in flight: wait for its answer (or for its lease to run out).
       std::chrono::milliseconds pause{10};
       for (;;) {
@@ -269,14 +306,15 @@ class SepRoutes {
         pause = std::min(pause * 2, std::chrono::milliseconds(200));
         const auto record = store_.get_idempotency(tenant, key);
         if (!record) break;  // abandoned or lease ran out: try to take the key
-        if (record->state == store::IdempotencyState::completed) co_return replay(ctx, *record);
+        if (record->state == store::IdempotencyState::completed) co_return replay(ctx, *record, entry);
       }
     }
   }
 
   // This request holds the key: do the work, then record the answer or let the key go.
-  awaitable<http::Response> owned(RequestContext& ctx, bpjs::BpjsClient& client, const vf::SepSubmission& submission,
-                                  const std::string& tenant, const std::string& key, bool reconcile_first) {
+  awaitable<http::Response> owned(RequestContext& ctx, audit::AuditEntry& entry, bpjs::BpjsClient& client,
+                                  const vf::SepSubmission& submission, const std::string& tenant,
+                                  const std::string& key, bool reconcile_first) {
     SepSubmit op(client, submission);
     std::optional<Answer> answer;
     std::optional<fhir::Error> failure;
@@ -297,6 +335,7 @@ class SepRoutes {
       }
       throw *failure;
     }
+    entry.resource_id = answered_no_sep(answer->body);
     store::IdempotencyCompletion completion;
     completion.tenant = tenant;
     completion.key = key;
@@ -318,20 +357,34 @@ class SepRoutes {
 
 void add_sep_routes(App& app, BpjsUpstream& upstream, store::Store& store, const Config& config) {
   auto routes = std::make_shared<SepRoutes>(upstream, store, config);
+  // SEPs are issued for JKN payment; the submit's action (C/U/D) is set once the Claim is read.
+  audit::AuditEntry base;
+  base.purpose = audit::Purpose::payment;
+  base.resource_type = "Claim";
+  base.destination = "bpjs.vclaim";
+  base.action = audit::Action::create;
+  base.event = "vclaim.sep.submit";
   app.add_route({"POST",
                  "/fhir/Claim/$submit",
                  "/fhir/Claim/$submit",
                  true,
                  {Role::submitter},
                  true,
-                 [routes](RequestContext& ctx) { return routes->submit(ctx); }});
+                 audited(app.recorder(), base, [routes](RequestContext& ctx, audit::AuditEntry& entry) {
+                   return routes->submit(ctx, entry);
+                 })});
+  base.action = audit::Action::read;
+  base.event = "vclaim.sep.read";
+  base.resource_type = "ClaimResponse";
   app.add_route({"GET",
                  "/fhir/ClaimResponse/{id}",
                  "/fhir/ClaimResponse/{id}",
                  true,
                  {Role::submitter, Role::eligibility},
                  true,
-                 [routes](RequestContext& ctx) { return routes->read(ctx); }});
+                 audited(app.recorder(), base, [routes](RequestContext& ctx, audit::AuditEntry& entry) {
+                   return routes->read(ctx, entry);
+                 })});
 }
 
 }  // namespace simpul::adapter

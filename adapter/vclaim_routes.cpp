@@ -4,6 +4,7 @@
 
 #include "adapter/bpjs_outcome.hpp"
 #include "adapter/dry_run.hpp"
+#include "adapter/route_audit.hpp"
 #include "connectors/bpjs/vclaim_client.hpp"
 #include "connectors/http/response.hpp"
 #include "fhir/bundle.hpp"
@@ -62,6 +63,16 @@ http::Response fhir_ok(RequestContext& ctx, const rapidjson::Value& resource) {
   return http::make_response(200, fhir::to_json(resource, ctx.pretty), std::string(fhir::content_type_of(ctx.format)));
 }
 
+// The data subject of a lookup, and where the data goes (nowhere for a dry run).
+void note_subject(audit::AuditEntry& entry, const RequestContext& ctx, const vf::EligibilityQuery& q) {
+  entry.subject_kind = q.by == vf::EligibilityQuery::By::nik ? audit::SubjectKind::nik : audit::SubjectKind::no_kartu;
+  entry.subject = q.value;
+  if (dry_run_requested(ctx)) {
+    entry.event += ".dry_run";
+    entry.destination.clear();
+  }
+}
+
 // The peserta lookup a query makes, and where its two values came from (dry run).
 http::Response eligibility_dry_run(RequestContext& ctx, const bpjs::BpjsClient& client, const vf::EligibilityQuery& q) {
   const auto date = bpjs::wire::parse_ymd(q.tgl_pelayanan);
@@ -73,17 +84,19 @@ http::Response eligibility_dry_run(RequestContext& ctx, const bpjs::BpjsClient& 
   return fhir_ok(ctx, dry_run_parameters(client, bpjs::Service::vclaim, {request}, trace));
 }
 
-awaitable<http::Response> check_eligibility(RequestContext& ctx, BpjsUpstream& upstream, const Config& config) {
+awaitable<http::Response> check_eligibility(RequestContext& ctx, BpjsUpstream& upstream, const Config& config,
+                                            audit::AuditEntry& entry) {
   bpjs::BpjsClient& client = tenant_client(ctx, upstream);
   const rapidjson::Document request = fhir::parse_resource(ctx.request.body(), body_parse_limits(config.limits));
   const auto now = std::chrono::system_clock::now();
   const vf::EligibilityQuery query = vf::parse_eligibility_request(request, jakarta_date(now));
+  note_subject(entry, ctx, query);
   if (dry_run_requested(ctx)) co_return eligibility_dry_run(ctx, client, query);
   const bpjs::wire::Peserta peserta = co_await lookup(client, query);
   co_return fhir_ok(ctx, vf::eligibility_response(peserta, query, jakarta_instant(std::chrono::system_clock::now())));
 }
 
-awaitable<http::Response> search_coverage(RequestContext& ctx, BpjsUpstream& upstream) {
+awaitable<http::Response> search_coverage(RequestContext& ctx, BpjsUpstream& upstream, audit::AuditEntry& entry) {
   bpjs::BpjsClient& client = tenant_client(ctx, upstream);
   const std::string identifier = ctx.param("identifier");
   if (identifier.empty()) {
@@ -92,6 +105,7 @@ awaitable<http::Response> search_coverage(RequestContext& ctx, BpjsUpstream& ups
   }
   const auto query =
       vf::parse_coverage_search(identifier, ctx.param("date"), jakarta_date(std::chrono::system_clock::now()));
+  note_subject(entry, ctx, query);
   if (dry_run_requested(ctx)) co_return eligibility_dry_run(ctx, client, query);
   const bpjs::wire::Peserta peserta = co_await lookup(client, query);
   fhir::SearchsetBuilder bundle;
@@ -111,7 +125,7 @@ vf::EligibilityQuery referral_card(std::string_view by_patient) {
 
 // GET ServiceRequest?identifier=<no-rujukan system>|<no> (FKTP referrals first, then hospital ones)
 // or ?patient.identifier=<card system>|<noKartu> (every referral of the card, both origins).
-awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upstream) {
+awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upstream, audit::AuditEntry& entry) {
   bpjs::BpjsClient& client = tenant_client(ctx, upstream);
   bpjs::VClaimClient vclaim(client);
   const std::string by_number = ctx.param("identifier");
@@ -124,6 +138,8 @@ awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upst
   }
   const std::pair<bpjs::AsalRujukan, int> origins[] = {{bpjs::AsalRujukan::fktp, 1}, {bpjs::AsalRujukan::rs, 2}};
   if (dry_run_requested(ctx)) {
+    entry.event += ".dry_run";
+    entry.destination.clear();
     // Both lookups, in the order they are made (the second only when the first finds nothing).
     std::vector<bpjs::UpstreamRequest> requests;
     vf::Trace trace;
@@ -133,6 +149,8 @@ awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upst
       trace.push_back({"noRujukan", no, "identifier"});
     } else {
       const vf::EligibilityQuery q = referral_card(by_patient);
+      entry.subject_kind = audit::SubjectKind::no_kartu;
+      entry.subject = q.value;
       for (const auto& origin : origins)
         requests.push_back(bpjs::vclaim_request::rujukan_list_by_card(q.value, origin.first));
       trace.push_back({"noKartu", q.value, "patient.identifier"});
@@ -149,12 +167,17 @@ awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upst
         if (bpjs_not_found(one.error())) continue;
         throw bpjs_failure("V-Claim", one.error());
       }
+      entry.subject_kind = audit::SubjectKind::no_kartu;  // the referral names its patient
+      entry.subject = one->peserta.no_kartu;
+      entry.resource_id = no;
       bundle.add("urn:bpjs:rujukan:" + no, vf::service_request_from_rujukan(*one, code));
       ++total;
       break;
     }
   } else {
     const vf::EligibilityQuery q = referral_card(by_patient);
+    entry.subject_kind = audit::SubjectKind::no_kartu;
+    entry.subject = q.value;
     for (const auto& [asal, code] : origins) {
       auto list = co_await vclaim.rujukan_list_by_card(q.value, asal);
       if (!list) {
@@ -190,17 +213,32 @@ bpjs::BpjsClient& tenant_client(RequestContext& ctx, BpjsUpstream& upstream) {
 }
 
 void add_vclaim_routes(App& app, BpjsUpstream& upstream, const Config& config) {
-  auto eligibility_route = [&app](std::string method, std::string path, RouteHandler handler) {
+  // V-Claim lookups: reads of the participant's data for JKN payment, sent to V-Claim.
+  auto route = [&app](std::string method, std::string path, std::string event, std::string resource_type,
+                      auto handler) {
+    audit::AuditEntry base;
+    base.action = audit::Action::read;
+    base.purpose = audit::Purpose::payment;
+    base.event = std::move(event);
+    base.resource_type = std::move(resource_type);
+    base.destination = "bpjs.vclaim";
     std::string label = path;
-    app.add_route(
-        {std::move(method), std::move(path), std::move(label), true, {Role::eligibility}, true, std::move(handler)});
+    app.add_route({std::move(method),
+                   std::move(path),
+                   std::move(label),
+                   true,
+                   {Role::eligibility},
+                   true,
+                   audited(app.recorder(), std::move(base), std::move(handler))});
   };
-  eligibility_route("POST", "/fhir/CoverageEligibilityRequest/$check",
-                    [&upstream, &config](RequestContext& ctx) { return check_eligibility(ctx, upstream, config); });
-  eligibility_route("GET", "/fhir/Coverage",
-                    [&upstream](RequestContext& ctx) { return search_coverage(ctx, upstream); });
-  eligibility_route("GET", "/fhir/ServiceRequest",
-                    [&upstream](RequestContext& ctx) { return search_rujukan(ctx, upstream); });
+  route("POST", "/fhir/CoverageEligibilityRequest/$check", "vclaim.peserta", "CoverageEligibilityRequest",
+        [&upstream, &config](RequestContext& ctx, audit::AuditEntry& entry) {
+          return check_eligibility(ctx, upstream, config, entry);
+        });
+  route("GET", "/fhir/Coverage", "vclaim.peserta", "Coverage",
+        [&upstream](RequestContext& ctx, audit::AuditEntry& entry) { return search_coverage(ctx, upstream, entry); });
+  route("GET", "/fhir/ServiceRequest", "vclaim.rujukan", "ServiceRequest",
+        [&upstream](RequestContext& ctx, audit::AuditEntry& entry) { return search_rujukan(ctx, upstream, entry); });
 }
 
 }  // namespace simpul::adapter
