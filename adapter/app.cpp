@@ -348,6 +348,9 @@ std::string App::render_capability_statement(bool pretty) const {
         for (const auto& name : ops->second) {
           Value op(rapidjson::kObjectType);
           op.AddMember("name", str(name), a);
+          // Simpul's own definitions, also for ValueSet/$expand: citing HL7's base definition
+          // would claim the whole operation (GET and POST, every parameter), and Simpul serves
+          // a subset (GET; url, filter, count, offset, plus propinsi).
           op.AddMember("definition", str("https://fhir.simpul.id/OperationDefinition/" + type + "-" + name), a);
           list_ops.PushBack(op, a);
         }
@@ -410,11 +413,33 @@ awaitable<http::Response> App::handle(http::Request& request, const http::Reques
     }
     if (route->authenticated) {
       const auto authz = request[bhttp::field::authorization];
-      ctx.principal = auth_.authenticate({authz.data(), authz.size()});
+      // Failed authentication and refused roles are security events (docs/pdp.md).
+      auto security_event = [&](std::string event, std::string outcome) {
+        audit::AuditEntry e;
+        if (ctx.principal) {
+          e.tenant = ctx.principal->tenant->id;
+          e.actor = "client:" + ctx.principal->client->name;
+        } else {
+          e.actor = "anonymous";
+        }
+        e.action = audit::Action::execute;
+        e.purpose = audit::Purpose::security;
+        e.event = std::move(event) + " " + label;  // e.g. "auth.failed /fhir/Coverage"
+        e.outcome = std::move(outcome);
+        e.request_id = ctx.request_id;
+        recorder_.record(std::move(e));
+      };
+      try {
+        ctx.principal = auth_.authenticate({authz.data(), authz.size()});
+      } catch (const fhir::Error& e) {
+        security_event("auth.failed", std::to_string(e.status()));
+        throw;
+      }
       if (!route->roles.empty()) {
         const bool allowed = std::any_of(route->roles.begin(), route->roles.end(),
                                          [&](Role r) { return ctx.principal->client->has(r); });
         if (!allowed) {
+          security_event("auth.forbidden", "403");
           std::string need;
           for (Role r : route->roles) need += (need.empty() ? "" : " or ") + std::string(to_string(r));
           throw fhir::Error::forbidden("This API key lacks the role needed here (" + need + ").", {},

@@ -120,3 +120,31 @@ TEST_F(ServeTest, EveryVclaimPathLeavesExactlyItsAuditRecord) {
   EXPECT_EQ(pkm[0].outcome, "502");
   EXPECT_NE(pkm[0].pseudonym, card) << "pseudonyms are keyed per tenant";
 }
+
+TEST_F(ServeTest, FailedAuthenticationAndRefusedRolesAreSecurityRecords) {
+  start();
+  ASSERT_EQ(call(port_, bhttp::verb::get, "/fhir/metadata", "not-a-key").status, 401u);
+  ASSERT_EQ(call(port_, bhttp::verb::get, "/fhir/metadata").status, 401u);
+  ASSERT_EQ(
+      call(port_, bhttp::verb::get, "/fhir/Coverage?identifier=" + kCardSystem + "%7C0001234567890", kAdminKey).status,
+      403u);
+  server_->signal(SIGTERM);
+  ASSERT_EQ(server_->wait_exit(std::chrono::seconds(20)), 0);
+  server_.reset();
+
+  const auto unknown = audit_of(dir_ / "t.db", "(none)");  // no tenant is known for a bad key
+  ASSERT_EQ(unknown.size(), 2u);
+  for (const auto& r : unknown) {
+    EXPECT_EQ(r.event, "auth.failed /fhir/metadata");
+    EXPECT_EQ(r.action, "E");
+    EXPECT_EQ(r.outcome, "401");
+    EXPECT_EQ(r.actor, "anonymous");
+    EXPECT_TRUE(r.pseudonym.empty());
+  }
+  const auto rs = audit_of(dir_ / "t.db", "rs-demo");
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].event, "auth.forbidden /fhir/Coverage");
+  EXPECT_EQ(rs[0].actor, "client:rs-admin");
+  EXPECT_EQ(rs[0].outcome, "403");
+  EXPECT_TRUE(rs[0].pseudonym.empty()) << "refused before anything was read";
+}
