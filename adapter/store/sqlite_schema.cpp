@@ -139,9 +139,26 @@ constexpr std::string_view kMigration2 = R"sql(
 ALTER TABLE audit_log ADD COLUMN event TEXT NOT NULL DEFAULT '';
 )sql";
 
+// Migration 3: outbox operations. Suspended (tenant, destination) pairs, which claims skip
+// (the items stay as they are); and where an item's attempt budget and age restart after
+// an admin retry / replay.
+constexpr std::string_view kMigration3 = R"sql(
+CREATE TABLE outbox_suspensions (
+  tenant       TEXT    NOT NULL CHECK (tenant <> ''),
+  destination  TEXT    NOT NULL CHECK (destination <> ''),
+  actor        TEXT    NOT NULL,
+  reason       TEXT    NOT NULL,
+  suspended_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant, destination)
+) WITHOUT ROWID;
+ALTER TABLE outbox ADD COLUMN attempts_at_replay INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN replayed_at INTEGER NOT NULL DEFAULT 0;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "outbox, idempotency keys, audit log, indicator facts, reference cache", kMigration1},
     {2, "audit_log.event", kMigration2},
+    {3, "outbox suspensions, replay bookkeeping", kMigration3},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

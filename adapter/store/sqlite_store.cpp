@@ -45,7 +45,7 @@ std::string sha256_hex(std::string_view bytes) {
 constexpr const char* kItemColumns =
     "id, tenant, destination, source_type, source_id, source_version, payload, payload_hash, status, attempts, "
     "next_attempt_at, lease_owner, lease_until, claimed_at, created_at, updated_at, last_error, upstream_id, "
-    "depends_on";
+    "depends_on, attempts_at_replay, replayed_at";
 
 OutboxItem read_item(const sqlite::Query& q, const std::string& path) {
   OutboxItem item;
@@ -70,6 +70,8 @@ OutboxItem read_item(const sqlite::Query& q, const std::string& path) {
   item.last_error = q.text(16);
   item.upstream_id = q.text(17);
   item.depends_on = q.optional_int64(18);
+  item.attempts_at_replay = static_cast<int>(q.int64(19));
+  item.replayed_at = q.int64(20);
   return item;
 }
 
@@ -499,7 +501,9 @@ std::vector<OutboxItem> SqliteStore::write_claim(const OutboxClaim& claim) {
         "SELECT o.id FROM outbox o WHERE o.destination = ?1 AND o.status IN ('pending','retrying') "
         "AND o.next_attempt_at <= ?2 AND (?3 IS NULL OR o.tenant = ?3) "
         "AND (o.depends_on IS NULL OR EXISTS (SELECT 1 FROM outbox d WHERE d.id = o.depends_on "
-        "AND d.status = 'delivered')) ORDER BY o.next_attempt_at, o.id LIMIT ?4");
+        "AND d.status = 'delivered')) "
+        "AND NOT EXISTS (SELECT 1 FROM outbox_suspensions s WHERE s.tenant = o.tenant "
+        "AND s.destination = o.destination) ORDER BY o.next_attempt_at, o.id LIMIT ?4");
     q.bind_text(1, claim.destination).bind_int(2, t).bind_optional_text(3, claim.tenant).bind_int(4, limit);
     while (q.step()) ids.push_back(q.int64(0));
   }
@@ -650,6 +654,151 @@ std::map<OutboxStatus, std::int64_t> SqliteStore::do_count_outbox(std::string_vi
     counts[*status] = q.int64(1);
   }
   return counts;
+}
+
+// ---------------------------------------------------------------- outbox operations
+
+std::vector<OutboxItem> SqliteStore::do_list_outbox(const OutboxFilter& f) {
+  static const std::string sql = std::string("SELECT ") + kItemColumns +
+                                 " FROM outbox WHERE tenant = ?1 AND (?2 IS NULL OR destination = ?2) "
+                                 "AND (?3 IS NULL OR status = ?3) AND (?4 IS NULL OR created_at < ?4) "
+                                 "AND (?5 IS NULL OR created_at >= ?5) AND (?6 = 0 OR id < ?6) "
+                                 "ORDER BY id DESC LIMIT ?7";
+  std::optional<std::string> status;
+  if (f.status) status = std::string(to_string(*f.status));
+  auto reader = borrow_reader();
+  auto q = reader->query(sql.c_str());
+  q.bind_all(f.tenant, f.destination, status, f.created_before, f.created_after, f.before_id,
+             static_cast<std::int64_t>(f.limit));
+  std::vector<OutboxItem> items;
+  while (q.step()) items.push_back(read_item(q, path_));
+  return items;
+}
+
+std::optional<std::string> SqliteStore::do_outbox_item_tenant(std::int64_t id) {
+  auto reader = borrow_reader();
+  auto q = reader->query("SELECT tenant FROM outbox WHERE id = ?1");
+  q.bind_int(1, id);
+  if (!q.step()) return std::nullopt;
+  return q.text(0);
+}
+
+std::vector<OutboxResetResult> SqliteStore::write_reset(const std::string& tenant,
+                                                        const std::vector<OutboxReset>& resets) {
+  const UnixMillis t = now();
+  std::vector<OutboxResetResult> results;
+  for (const auto& r : resets) {
+    OutboxResetResult result;
+    result.id = r.id;
+    std::string status_text;
+    {
+      auto q = writer_->query("SELECT tenant, status FROM outbox WHERE id = ?1");
+      q.bind_int(1, r.id);
+      if (!q.step() || q.text(0) != tenant) {
+        throw StoreError(StoreErrc::not_found,
+                         "store: outbox item " + std::to_string(r.id) + " not found for tenant '" + tenant + "'");
+      }
+      status_text = q.text(1);
+    }
+    auto status = parse_outbox_status(status_text);
+    if (!status) corrupt(path_, "outbox item " + std::to_string(r.id) + " has unknown status");
+    result.status = *status;
+    if (*status == OutboxStatus::in_flight || *status == OutboxStatus::delivered) {
+      results.push_back(result);
+      continue;
+    }
+    if (r.payload) {
+      const std::string hash = sha256_hex(*r.payload);
+      writer_->query("UPDATE outbox SET payload = ?2, payload_hash = ?3 WHERE id = ?1 AND payload_hash <> ?3")
+          .bind_all(r.id, Blob{*r.payload}, hash)
+          .run();
+      result.payload_changed = writer_->changes() == 1;
+    }
+    writer_
+        ->query(
+            "UPDATE outbox SET status = 'pending', next_attempt_at = ?2, updated_at = ?2, replayed_at = ?2, "
+            "attempts_at_replay = attempts, lease_owner = NULL, lease_until = NULL, claimed_at = NULL WHERE id = ?1")
+        .bind_all(r.id, t)
+        .run();
+    result.reset = true;
+    result.status = OutboxStatus::pending;
+    results.push_back(result);
+  }
+  return results;
+}
+
+void SqliteStore::do_reset_outbox(std::string tenant, std::vector<OutboxReset> resets,
+                                  Completion<std::vector<OutboxResetResult>> done) {
+  submit<std::vector<OutboxResetResult>>(
+      "outbox.reset",
+      [this, tenant = std::move(tenant), resets = std::move(resets)] { return write_reset(tenant, resets); },
+      std::move(done));
+}
+
+void SqliteStore::do_suspend_outbox(OutboxSuspension s, Completion<bool> done) {
+  submit<bool>(
+      "outbox.suspend",
+      [this, s = std::move(s)] {
+        writer_
+            ->query(
+                "INSERT INTO outbox_suspensions (tenant, destination, actor, reason, suspended_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tenant, destination) DO NOTHING")
+            .bind_all(s.tenant, s.destination, s.actor, s.reason, now())
+            .run();
+        return writer_->changes() == 1;
+      },
+      std::move(done));
+}
+
+void SqliteStore::do_resume_outbox(std::string tenant, std::string destination, Completion<bool> done) {
+  submit<bool>(
+      "outbox.resume",
+      [this, tenant = std::move(tenant), destination = std::move(destination)] {
+        writer_->query("DELETE FROM outbox_suspensions WHERE tenant = ?1 AND destination = ?2")
+            .bind_all(tenant, destination)
+            .run();
+        return writer_->changes() == 1;
+      },
+      std::move(done));
+}
+
+std::vector<OutboxSuspension> SqliteStore::do_list_outbox_suspensions(std::string_view tenant) {
+  auto reader = borrow_reader();
+  auto q = reader->query(
+      "SELECT tenant, destination, actor, reason, suspended_at FROM outbox_suspensions "
+      "WHERE ?1 = '' OR tenant = ?1 ORDER BY tenant, destination");
+  q.bind_text(1, tenant);
+  std::vector<OutboxSuspension> out;
+  while (q.step()) {
+    OutboxSuspension s;
+    s.tenant = q.text(0);
+    s.destination = q.text(1);
+    s.actor = q.text(2);
+    s.reason = q.text(3);
+    s.suspended_at = q.int64(4);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<OutboxDepth> SqliteStore::do_outbox_depth() {
+  auto reader = borrow_reader();
+  auto q = reader->query(
+      "SELECT tenant, destination, status, COUNT(*), MIN(created_at) FROM outbox WHERE status <> 'delivered' "
+      "GROUP BY tenant, destination, status ORDER BY tenant, destination, status");
+  std::vector<OutboxDepth> out;
+  while (q.step()) {
+    OutboxDepth d;
+    d.tenant = q.text(0);
+    d.destination = q.text(1);
+    auto status = parse_outbox_status(q.text(2));
+    if (!status) corrupt(path_, "outbox holds an unknown status '" + q.text(2) + "'");
+    d.status = *status;
+    d.count = q.int64(3);
+    d.oldest_created_at = q.int64(4);
+    out.push_back(std::move(d));
+  }
+  return out;
 }
 
 }  // namespace simpul::adapter::store

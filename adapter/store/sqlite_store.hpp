@@ -54,6 +54,14 @@ class SqliteStore final : public Store {
   std::optional<OutboxItem> do_get_outbox_item(std::string_view tenant, std::int64_t id) override;
   std::vector<OutboxAttempt> do_get_outbox_attempts(std::string_view tenant, std::int64_t id) override;
   std::map<OutboxStatus, std::int64_t> do_count_outbox(std::string_view tenant) override;
+  std::vector<OutboxItem> do_list_outbox(const OutboxFilter& filter) override;
+  std::optional<std::string> do_outbox_item_tenant(std::int64_t id) override;
+  void do_reset_outbox(std::string tenant, std::vector<OutboxReset> resets,
+                       Completion<std::vector<OutboxResetResult>> done) override;
+  void do_suspend_outbox(OutboxSuspension suspension, Completion<bool> done) override;
+  void do_resume_outbox(std::string tenant, std::string destination, Completion<bool> done) override;
+  std::vector<OutboxSuspension> do_list_outbox_suspensions(std::string_view tenant) override;
+  std::vector<OutboxDepth> do_outbox_depth() override;
   void do_append_audit(std::vector<AuditRecord> records, AuditLeafHasher hasher,
                        Completion<std::vector<AuditRecord>> done) override;
   std::vector<AuditRecord> do_read_audit(std::string_view tenant, std::optional<std::string_view> subject,
@@ -80,6 +88,7 @@ class SqliteStore final : public Store {
   bool write_complete_idempotency(const IdempotencyCompletion& completion);
   std::vector<OutboxItem> write_claim(const OutboxClaim& claim);
   OutcomeResult write_outcome(const DeliveryReport& report);
+  std::vector<OutboxResetResult> write_reset(const std::string& tenant, const std::vector<OutboxReset>& resets);
   std::vector<AuditRecord> write_audit(const std::vector<AuditRecord>& records, const AuditLeafHasher& hasher);
 
   std::string path_;

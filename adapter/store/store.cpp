@@ -404,6 +404,72 @@ std::map<OutboxStatus, std::int64_t> Store::count_outbox(std::string_view tenant
   return timed_read("outbox.count", [&] { return do_count_outbox(tenant); });
 }
 
+std::vector<OutboxItem> Store::list_outbox(const OutboxFilter& filter) {
+  validate_tenant(filter.tenant);
+  require(filter.limit > 0 && filter.limit <= 10000, "outbox list limit must be 1..10000");
+  require(!filter.destination || !filter.destination->empty(), "outbox list destination must not be empty");
+  return timed_read("outbox.list", [&] { return do_list_outbox(filter); });
+}
+
+std::optional<std::string> Store::outbox_item_tenant(std::int64_t id) {
+  return timed_read("outbox.item_tenant", [&] { return do_outbox_item_tenant(id); });
+}
+
+void Store::reset_outbox(std::string tenant, std::vector<OutboxReset> resets,
+                         Completion<std::vector<OutboxResetResult>> done) {
+  done = timed("outbox.reset", std::move(done));
+  auto check = [&] {
+    validate_tenant(tenant);
+    require(!resets.empty(), "outbox reset needs at least one item");
+    for (const auto& r : resets) require(r.id > 0, "outbox reset id must be positive");
+  };
+  if (!accepted(done, check)) return;
+  do_reset_outbox(std::move(tenant), std::move(resets), std::move(done));
+}
+
+std::vector<OutboxResetResult> Store::reset_outbox(std::string tenant, std::vector<OutboxReset> resets) {
+  return wait_for<std::vector<OutboxResetResult>>([&](Completion<std::vector<OutboxResetResult>> done) {
+    reset_outbox(std::move(tenant), std::move(resets), std::move(done));
+  });
+}
+
+void Store::suspend_outbox(OutboxSuspension suspension, Completion<bool> done) {
+  done = timed("outbox.suspend", std::move(done));
+  auto check = [&] {
+    validate_tenant(suspension.tenant);
+    require(!suspension.destination.empty(), "suspended destination must not be empty");
+  };
+  if (!accepted(done, check)) return;
+  do_suspend_outbox(std::move(suspension), std::move(done));
+}
+
+bool Store::suspend_outbox(OutboxSuspension suspension) {
+  return wait_for<bool>([&](Completion<bool> done) { suspend_outbox(std::move(suspension), std::move(done)); });
+}
+
+void Store::resume_outbox(std::string tenant, std::string destination, Completion<bool> done) {
+  done = timed("outbox.resume", std::move(done));
+  auto check = [&] {
+    validate_tenant(tenant);
+    require(!destination.empty(), "resumed destination must not be empty");
+  };
+  if (!accepted(done, check)) return;
+  do_resume_outbox(std::move(tenant), std::move(destination), std::move(done));
+}
+
+bool Store::resume_outbox(std::string tenant, std::string destination) {
+  return wait_for<bool>(
+      [&](Completion<bool> done) { resume_outbox(std::move(tenant), std::move(destination), std::move(done)); });
+}
+
+std::vector<OutboxSuspension> Store::list_outbox_suspensions(std::string_view tenant) {
+  return timed_read("outbox.suspensions", [&] { return do_list_outbox_suspensions(tenant); });
+}
+
+std::vector<OutboxDepth> Store::outbox_depth() {
+  return timed_read("outbox.depth", [&] { return do_outbox_depth(); });
+}
+
 void Store::append_audit(std::vector<AuditRecord> records, AuditLeafHasher hasher,
                          Completion<std::vector<AuditRecord>> done) {
   done = timed("audit.append", std::move(done));

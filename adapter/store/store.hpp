@@ -186,6 +186,10 @@ struct OutboxItem {
   std::string last_error;
   std::string upstream_id;  // e.g. P-Care noKunjungan, SATUSEHAT resource id
   std::optional<std::int64_t> depends_on;  // delivered only after this item (same tenant)
+  // Set by a retry / replay (admin API): the attempt budget and the age of the item count
+  // from here (attempts - attempts_at_replay, now - max(created_at, replayed_at)).
+  int attempts_at_replay = 0;
+  UnixMillis replayed_at = 0;
 };
 
 struct EnqueueResult {
@@ -244,6 +248,53 @@ struct OutboxAttempt {
   AttemptOutcome outcome = AttemptOutcome::retry;
   std::optional<int> http_status;
   std::string error;
+};
+
+// ---------------------------------------------------------------- outbox operations
+
+// What the admin API lists. Items newest first (by id), ids below `before_id` when set.
+struct OutboxFilter {
+  std::string tenant;                      // required: every read is per tenant
+  std::optional<std::string> destination{};
+  std::optional<OutboxStatus> status{};
+  std::optional<UnixMillis> created_before{};  // created_at < this ("older than")
+  std::optional<UnixMillis> created_after{};   // created_at >= this
+  std::int64_t before_id = 0;                  // > 0: paging, ids below this
+  std::size_t limit = 100;                     // 1..10000
+};
+
+// Makes an item due again now (admin retry / replay). Allowed from pending, retrying, dead,
+// held and suspended; an in-flight or delivered item is refused (conflict). A new payload
+// (re-rendered with the current mapping) replaces the old one, with its hash.
+struct OutboxReset {
+  std::int64_t id = 0;
+  std::optional<std::string> payload{};
+};
+
+struct OutboxResetResult {
+  std::int64_t id = 0;
+  bool reset = false;        // false: the item was in flight or delivered (left alone)
+  OutboxStatus status = OutboxStatus::pending;  // the status now
+  bool payload_changed = false;
+};
+
+// Transfers of one tenant to one destination stopped (PKS / data-protection officer).
+// While a pair is suspended, claims skip its items: they stay as they are, nothing is lost.
+struct OutboxSuspension {
+  std::string tenant;
+  std::string destination;
+  std::string actor{};
+  std::string reason{};
+  UnixMillis suspended_at = 0;  // set by the store
+};
+
+// Queue depth, for metrics: items not delivered, by tenant, destination and status.
+struct OutboxDepth {
+  std::string tenant;
+  std::string destination;
+  OutboxStatus status = OutboxStatus::pending;
+  std::int64_t count = 0;
+  UnixMillis oldest_created_at = 0;
 };
 
 // ---------------------------------------------------------------- audit trail
@@ -341,6 +392,21 @@ class Store {
   std::optional<OutboxItem> get_outbox_item(std::string_view tenant, std::int64_t id);
   std::vector<OutboxAttempt> get_outbox_attempts(std::string_view tenant, std::int64_t id);
   std::map<OutboxStatus, std::int64_t> count_outbox(std::string_view tenant);
+  // Admin: list by filter; reset items (all in one transaction) to pending, due now.
+  std::vector<OutboxItem> list_outbox(const OutboxFilter& filter);
+  // Whose item `id` is (the admin API answers 403, not 404, for another tenant's item).
+  std::optional<std::string> outbox_item_tenant(std::int64_t id);
+  void reset_outbox(std::string tenant, std::vector<OutboxReset> resets, Completion<std::vector<OutboxResetResult>> done);
+  std::vector<OutboxResetResult> reset_outbox(std::string tenant, std::vector<OutboxReset> resets);
+  // Suspend (true: the pair was not suspended before) / resume (true: it was).
+  void suspend_outbox(OutboxSuspension suspension, Completion<bool> done);
+  bool suspend_outbox(OutboxSuspension suspension);
+  void resume_outbox(std::string tenant, std::string destination, Completion<bool> done);
+  bool resume_outbox(std::string tenant, std::string destination);
+  // The suspended pairs; tenant "" = every tenant's.
+  std::vector<OutboxSuspension> list_outbox_suspensions(std::string_view tenant);
+  // Undelivered items counted by (tenant, destination, status), every tenant (metrics).
+  std::vector<OutboxDepth> outbox_depth();
 
   // Audit trail (append-only). append: each record gets its tenant's next seq inside the
   // transaction (gap-free and monotonic per tenant; a record whose job fails takes no
@@ -384,6 +450,14 @@ class Store {
   virtual std::optional<OutboxItem> do_get_outbox_item(std::string_view tenant, std::int64_t id) = 0;
   virtual std::vector<OutboxAttempt> do_get_outbox_attempts(std::string_view tenant, std::int64_t id) = 0;
   virtual std::map<OutboxStatus, std::int64_t> do_count_outbox(std::string_view tenant) = 0;
+  virtual std::vector<OutboxItem> do_list_outbox(const OutboxFilter& filter) = 0;
+  virtual std::optional<std::string> do_outbox_item_tenant(std::int64_t id) = 0;
+  virtual void do_reset_outbox(std::string tenant, std::vector<OutboxReset> resets,
+                               Completion<std::vector<OutboxResetResult>> done) = 0;
+  virtual void do_suspend_outbox(OutboxSuspension suspension, Completion<bool> done) = 0;
+  virtual void do_resume_outbox(std::string tenant, std::string destination, Completion<bool> done) = 0;
+  virtual std::vector<OutboxSuspension> do_list_outbox_suspensions(std::string_view tenant) = 0;
+  virtual std::vector<OutboxDepth> do_outbox_depth() = 0;
   virtual void do_append_audit(std::vector<AuditRecord> records, AuditLeafHasher hasher,
                                Completion<std::vector<AuditRecord>> done) = 0;
   virtual std::vector<AuditRecord> do_read_audit(std::string_view tenant, std::optional<std::string_view> subject,
