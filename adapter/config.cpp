@@ -37,6 +37,12 @@ std::optional<Role> parse_role(std::string_view s) {
 
 bool ApiClient::has(Role r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 
+const OutboxPolicy& OutboxSettings::policy(std::string_view destination) const {
+  for (const auto& [name, p] : destinations)
+    if (name == destination) return p;
+  return defaults;
+}
+
 const Tenant* Config::tenant(std::string_view id) const {
   for (const auto& t : tenants)
     if (t.id == id) return &t;
@@ -179,6 +185,31 @@ void read_tenant(Reader& r, const toml::table& t, const std::string& w, Config& 
   c.tenants.push_back(std::move(tenant));
 }
 
+// The keys an [outbox] table and each [outbox.destinations.<name>] share.
+void read_outbox_policy(Reader& r, const toml::table& t, const std::string& w, OutboxPolicy& p) {
+  r.read_int(t, w, "concurrency", p.concurrency, 1, 10'000);
+  r.read_ms(t, w, "send_timeout_ms", p.send_timeout);
+  r.read_ms(t, w, "lease_margin_ms", p.lease_margin);
+  r.read_ms(t, w, "backoff_base_ms", p.backoff_base);
+  r.read_ms(t, w, "backoff_max_ms", p.backoff_max);
+  if (p.backoff_max < p.backoff_base)
+    r.problem(t.get("backoff_max_ms") ? t.get("backoff_max_ms") : &t, w + ".backoff_max_ms",
+              "must not be below backoff_base_ms");
+  std::string jitter = p.jitter == OutboxJitter::full ? "full" : "equal";
+  r.read_string(t, w, "jitter", jitter);
+  if (jitter == "full")
+    p.jitter = OutboxJitter::full;
+  else if (jitter == "equal")
+    p.jitter = OutboxJitter::equal;
+  else
+    r.problem(t.get("jitter"), w + ".jitter", "must be \"full\" or \"equal\", got \"" + jitter + "\"");
+  r.read_int(t, w, "max_attempts", p.max_attempts, 1, 1'000);
+  std::int64_t age = p.max_age.count();
+  r.read_int(t, w, "max_age_ms", age, 1'000, 90LL * 24 * 3600 * 1000);
+  p.max_age = std::chrono::milliseconds(age);
+  r.read_ms(t, w, "poll_interval_ms", p.poll_interval);
+}
+
 }  // namespace
 
 Config load_config(const std::string& path) {
@@ -188,7 +219,7 @@ Config load_config(const std::string& path) {
   c.path = path;
   const std::string base_dir = std::filesystem::path(path).parent_path().string();
 
-  r.known_keys(doc, "", {"server", "limits", "store", "log", "secrets", "bpjs", "audit", "tenants"});
+  r.known_keys(doc, "", {"server", "limits", "store", "log", "secrets", "bpjs", "audit", "outbox", "tenants"});
 
   if (const toml::table* s = r.table(doc, "", "server")) {
     r.known_keys(*s, "server", {"listen", "threads", "tls_cert", "tls_key"});
@@ -299,6 +330,30 @@ Config load_config(const std::string& path) {
     if (c.audit.head_interval.count() < 10)
       r.problem(s->get("head_interval_ms"), "audit.head_interval_ms", "must be at least 10");
     r.read_int(*s, "audit", "head_every", c.audit.head_every, 1, 100'000'000);
+  }
+
+  if (const toml::table* s = r.table(doc, "", "outbox")) {
+    r.known_keys(*s, "outbox",
+                 {"concurrency", "send_timeout_ms", "lease_margin_ms", "backoff_base_ms", "backoff_max_ms", "jitter",
+                  "max_attempts", "max_age_ms", "poll_interval_ms", "metrics_interval_ms", "destinations"});
+    read_outbox_policy(r, *s, "outbox", c.outbox.defaults);
+    r.read_ms(*s, "outbox", "metrics_interval_ms", c.outbox.metrics_interval);
+    if (const toml::table* ds = r.table(*s, "outbox", "destinations")) {
+      for (const auto& [name, node] : *ds) {
+        const std::string w = "outbox.destinations." + std::string(name.str());
+        const toml::table* dt = node.as_table();
+        if (!dt) {
+          r.problem(&node, w, "must be a table ([" + w + "])");
+          continue;
+        }
+        r.known_keys(*dt, w,
+                     {"concurrency", "send_timeout_ms", "lease_margin_ms", "backoff_base_ms", "backoff_max_ms",
+                      "jitter", "max_attempts", "max_age_ms", "poll_interval_ms"});
+        OutboxPolicy p = c.outbox.defaults;  // a destination overrides only what it names
+        read_outbox_policy(r, *dt, w, p);
+        c.outbox.destinations[std::string(name.str())] = p;
+      }
+    }
   }
 
   std::set<std::string> key_hashes;

@@ -103,6 +103,26 @@ struct AuditSettings {
   int line = 0;                                     // where [audit] is, for messages
 };
 
+// How the outbox delivers to one destination (docs/configuration.md, [outbox]).
+enum class OutboxJitter { full, equal };
+struct OutboxPolicy {
+  std::size_t concurrency = 4;                      // attempts in flight at once (per destination)
+  std::chrono::milliseconds send_timeout{30'000};   // one attempt; past it the outcome is unknown
+  std::chrono::milliseconds lease_margin{15'000};   // lease = 2 * send_timeout + lease_margin
+  std::chrono::milliseconds backoff_base{2'000};    // delay after the first failure
+  std::chrono::milliseconds backoff_max{900'000};   // delays double up to this
+  OutboxJitter jitter = OutboxJitter::full;
+  int max_attempts = 15;                            // then dead
+  std::chrono::milliseconds max_age{std::chrono::hours(72)};  // failing past this age: dead
+  std::chrono::milliseconds poll_interval{1'000};   // looking for due work when idle
+};
+struct OutboxSettings {
+  OutboxPolicy defaults;
+  std::map<std::string, OutboxPolicy> destinations;  // [outbox.destinations.<name>] overrides
+  std::chrono::milliseconds metrics_interval{15'000};  // queue depth gauges refreshed this often
+  const OutboxPolicy& policy(std::string_view destination) const;
+};
+
 struct Config {
   std::string path;  // the file it came from
   std::string listen_address = "127.0.0.1";
@@ -121,6 +141,7 @@ struct Config {
   Limits limits;
   BpjsSettings bpjs;
   AuditSettings audit;
+  OutboxSettings outbox;
   std::vector<Tenant> tenants;
 
   const Tenant* tenant(std::string_view id) const;
