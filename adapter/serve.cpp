@@ -15,6 +15,8 @@
 #include "adapter/bpjs_upstream.hpp"
 #include "adapter/cli.hpp"
 #include "adapter/config.hpp"
+#include "adapter/outbox/engine.hpp"
+#include "adapter/outbox_routes.hpp"
 #include "adapter/reference_routes.hpp"
 #include "adapter/sep_routes.hpp"
 #include "adapter/store/store.hpp"
@@ -159,6 +161,13 @@ int serve_command(const std::string& config_path, const std::string& listen_over
   add_sep_routes(app, *bpjs, *store, config);
   add_reference_routes(app, *bpjs, *store, metrics, config);
 
+  // The outbox delivery engine (docs/operations.md). Destinations register here with
+  // outbox_engine.add_destination(...) as they are built (P-Care, SATUSEHAT).
+  outbox::EngineOptions outbox_options;
+  outbox_options.settings = config.outbox;
+  outbox::Engine outbox_engine(ioc, *store, metrics, std::move(outbox_options));
+  add_outbox_routes(app, *store, outbox_engine);
+
   connectors::http::ServerOptions so;
   so.address = config.listen_address;
   so.port = config.listen_port;
@@ -183,15 +192,19 @@ int serve_command(const std::string& config_path, const std::string& listen_over
     return 1;
   }
   metrics.gauge("simpul_build_info", "Build information.", {{"version", SIMPUL_VERSION}}).set(1);
+  outbox_engine.start();
 
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     obs::log_always(obs::Level::info, "shutting down", {{"signal", sig}, {"open_connections", server.active_connections()}});
     // The simulator stops after the drain: in-flight requests may still be calling it.
-    server.shutdown(config.limits.shutdown_grace, [&ioc, &bpjs_simulator] {
-      if (bpjs_simulator) bpjs_simulator->stop();
-      ioc.stop();
+    // In-flight outbox attempts finish (or their leases lapse and they are reconciled later).
+    server.shutdown(config.limits.shutdown_grace, [&] {
+      outbox_engine.stop(config.limits.shutdown_grace, [&ioc, &bpjs_simulator] {
+        if (bpjs_simulator) bpjs_simulator->stop();
+        ioc.stop();
+      });
     });
   });
 
