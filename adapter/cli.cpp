@@ -99,7 +99,7 @@ const char* kTopHelp =
     "  bpjs decrypt   decode an encrypted BPJS response read from stdin\n"
     "  audit verify   check the tamper-evident audit trail (records, Merkle tree, signed heads)\n"
     "  audit heads    print the signed tree heads as JSON lines, for an outside witness\n"
-    "  sim            run the upstream simulators (sim bpjs: the BPJS simulator alone)\n"
+    "  sim            run the upstream simulators (sim bpjs / sim satusehat: one alone)\n"
     "  version        print the version\n"
     "\n"
     "Run 'simpul <command> --help' for the options of a command.\n";
@@ -214,12 +214,27 @@ std::vector<Command> commands() {
        "See docs/simulators.md.",
        sim_specs({"listen", true, false, "address to listen on (default 127.0.0.1:8081; port 0 = any free port)"}),
        [](const ParsedOptions& o) { return sim_command(o, "bpjs"); }},
-      {"sim",
-       "simpul sim [--bpjs-listen HOST:PORT] [--config FILE] [--latency-ms N] [--jitter-ms N] [--error-rate P] "
-       "[--seed N]",
-       "Run every upstream simulator enabled in the configuration (BPJS by default) until SIGTERM or SIGINT.\n"
+      {"sim satusehat",
+       "simpul sim satusehat [--listen HOST:PORT] [--config FILE] [--latency-ms N] [--jitter-ms N] "
+       "[--error-rate P] [--seed N]",
+       "Run the SATUSEHAT simulator (OAuth2 client credentials, FHIR R4 under /fhir-r4/v1) until SIGTERM or\n"
+       "SIGINT: token expiry, required elements, the organization id rule, duplicate identifiers, NIK search,\n"
+       "fault injection, control API under /sim.\n"
+       "Demo client: client_id simpul-demo-client, client_secret simpul-demo-secret, organization 10000004.\n"
        "See docs/simulators.md.",
-       sim_specs({"bpjs-listen", true, false, "address of the BPJS simulator (default 127.0.0.1:8081)"}),
+       sim_specs({"listen", true, false, "address to listen on (default 127.0.0.1:8082; port 0 = any free port)"}),
+       [](const ParsedOptions& o) { return sim_command(o, "satusehat"); }},
+      {"sim",
+       "simpul sim [--bpjs-listen HOST:PORT] [--satusehat-listen HOST:PORT] [--config FILE] [--latency-ms N] "
+       "[--jitter-ms N] [--error-rate P] [--seed N]",
+       "Run every upstream simulator enabled in the configuration (BPJS and SATUSEHAT by default) until\n"
+       "SIGTERM or SIGINT. See docs/simulators.md.",
+       [] {
+         auto specs = sim_specs({"bpjs-listen", true, false, "address of the BPJS simulator (default 127.0.0.1:8081)"});
+         specs.insert(specs.begin() + 1, OptionSpec{"satusehat-listen", true, false,
+                                                    "address of the SATUSEHAT simulator (default 127.0.0.1:8082)"});
+         return specs;
+       }(),
        [](const ParsedOptions& o) { return sim_command(o, ""); }},
   };
 }

@@ -142,6 +142,42 @@ void read_bpjs(Reader& r, const toml::table& t, SimConfig& c) {
   if (const toml::table* f = r.table(t, where, "faults")) read_faults(r, *f, "bpjs.faults", c.bpjs.faults);
 }
 
+sim::SatusehatClient read_satusehat_client(Reader& r, const toml::table& t, const std::string& w) {
+  r.known_keys(t, w, {"client_id", "client_secret", "organization_id"});
+  sim::SatusehatClient c;
+  r.read_string(t, w, "client_id", c.client_id);
+  r.read_string(t, w, "client_secret", c.client_secret);
+  r.read_string(t, w, "organization_id", c.organization_id);
+  if (c.client_id.empty() || c.client_secret.empty() || c.organization_id.empty())
+    r.problem(&t, w, "client_id, client_secret and organization_id must not be empty");
+  return c;
+}
+
+void read_satusehat(Reader& r, const toml::table& t, SimConfig& c) {
+  const std::string where = "satusehat";
+  r.known_keys(t, where,
+               {"enabled", "listen", "token_lifetime_seconds", "duplicate_status", "retry_after_seconds", "clients",
+                "faults"});
+  r.read_bool(t, where, "enabled", c.satusehat_enabled);
+  std::string listen;
+  r.read_string(t, where, "listen", listen);
+  if (!listen.empty() && !parse_listen(listen, c.satusehat_listen))
+    r.problem(t.get("listen"), "satusehat.listen", "must be HOST:PORT, got '" + listen + "'");
+  r.read_int(t, where, "token_lifetime_seconds", c.satusehat.token_lifetime_seconds, 1, 7LL * 24 * 3600);
+  r.read_int(t, where, "duplicate_status", c.satusehat.duplicate_status, 200, 599);
+  r.read_int(t, where, "retry_after_seconds", c.satusehat.retry_after_seconds, 0, 86'400);
+  if (const toml::node* n = t.get("clients")) {
+    c.satusehat.clients.clear();  // the file's clients replace the demo one
+    r.each_table(
+        *n, "satusehat.clients", "must be a non-empty array of tables ([[satusehat.clients]])",
+        [&](const toml::table& ct, const std::string& w) {
+          c.satusehat.clients.push_back(read_satusehat_client(r, ct, w));
+        },
+        /*non_empty=*/true);
+  }
+  if (const toml::table* f = r.table(t, where, "faults")) read_faults(r, *f, "satusehat.faults", c.satusehat.faults);
+}
+
 // Parses the fault flags shared by `sim` and `sim bpjs` onto every simulator's faults.
 bool apply_fault_flags(const ParsedOptions& o, sim::FaultConfig& f, const std::string& cmd) {
   auto bad = [&](const std::string& flag, const std::string& want) {
@@ -185,7 +221,7 @@ SimConfig load_sim_config(const std::string& path) {
   const toml::table doc = parse_toml_file<SimConfigError>(path);
   SimConfig c;
   Reader r(path);
-  r.known_keys(doc, "", {"sim", "bpjs"});
+  r.known_keys(doc, "", {"sim", "bpjs", "satusehat"});
   if (const toml::table* s = r.table(doc, "", "sim")) {
     r.known_keys(*s, "sim", {"threads", "log_level"});
     r.read_int(*s, "sim", "threads", c.threads, 0, 256);
@@ -195,6 +231,7 @@ SimConfig load_sim_config(const std::string& path) {
       r.problem(s->get("log_level"), "sim.log_level", "must be debug, info, warn or error");
   }
   if (const toml::table* b = r.table(doc, "", "bpjs")) read_bpjs(r, *b, c);
+  if (const toml::table* s = r.table(doc, "", "satusehat")) read_satusehat(r, *s, c);
   r.throw_problems<SimConfigError>();
   return c;
 }
@@ -210,18 +247,24 @@ int sim_command(const ParsedOptions& o, const std::string& only) {
       return 1;
     }
   }
-  const std::string listen_flag = only == "bpjs" ? "listen" : "bpjs-listen";
-  if (o.has(listen_flag) && !parse_listen(o.get(listen_flag), config.bpjs_listen)) {
-    std::cerr << "simpul " << cmd << ": --" << listen_flag << " must be HOST:PORT, got '" << o.get(listen_flag)
-              << "'\n";
-    return 2;
-  }
-  if (!apply_fault_flags(o, config.bpjs.faults, cmd)) return 2;
-  if (auto problem = connectors::sim::validate(config.bpjs.faults)) {
-    std::cerr << "simpul " << cmd << ": faults: " << *problem << "\n";
-    return 2;
+  auto listen_flag = [&](const std::string& service, SimListen& out) {
+    const std::string flag = only == service ? "listen" : service + "-listen";
+    if (o.has(flag) && !parse_listen(o.get(flag), out)) {
+      std::cerr << "simpul " << cmd << ": --" << flag << " must be HOST:PORT, got '" << o.get(flag) << "'\n";
+      return false;
+    }
+    return true;
+  };
+  if (!listen_flag("bpjs", config.bpjs_listen) || !listen_flag("satusehat", config.satusehat_listen)) return 2;
+  for (auto* faults : {&config.bpjs.faults, &config.satusehat.faults}) {
+    if (!apply_fault_flags(o, *faults, cmd)) return 2;
+    if (auto problem = connectors::sim::validate(*faults)) {
+      std::cerr << "simpul " << cmd << ": faults: " << *problem << "\n";
+      return 2;
+    }
   }
   if (only == "bpjs") config.bpjs_enabled = true;
+  if (only == "satusehat") config.satusehat_enabled = true;
 
   obs::Level level = obs::Level::info;
   obs::parse_level(config.log_level, level);
@@ -236,6 +279,9 @@ int sim_command(const ParsedOptions& o, const std::string& only) {
   std::vector<Entry> entries;
   if (config.bpjs_enabled && (only.empty() || only == "bpjs"))
     entries.push_back({"bpjs", config.bpjs_listen, std::make_shared<sim::BpjsSimulator>(config.bpjs)});
+  if (config.satusehat_enabled && (only.empty() || only == "satusehat"))
+    entries.push_back(
+        {"satusehat", config.satusehat_listen, std::make_shared<sim::SatusehatSimulator>(config.satusehat)});
   if (entries.empty()) {
     std::cerr << "simpul " << cmd << ": no simulator enabled (see docs/simulators.md)\n";
     return 1;

@@ -10,6 +10,7 @@
 
 #include "adapter/cli.hpp"
 #include "connectors/sim/bpjs_sim.hpp"
+#include "connectors/sim/satusehat_sim.hpp"
 
 namespace simpul::adapter {
 
@@ -24,8 +25,9 @@ struct SimConfig {
   bool bpjs_enabled = true;
   SimListen bpjs_listen{"127.0.0.1", 8081};
   connectors::sim::BpjsSimOptions bpjs;
-  // A second simulator (SATUSEHAT) adds its section here and one entry in
-  // sim_command.cpp's list of simulators.
+  bool satusehat_enabled = true;
+  SimListen satusehat_listen{"127.0.0.1", 8082};
+  connectors::sim::SatusehatSimOptions satusehat;
 };
 
 struct SimConfigError : std::runtime_error {
@@ -38,7 +40,8 @@ SimConfig load_sim_config(const std::string& path);
 // "HOST:PORT" -> SimListen; nullopt-like failure returns false.
 bool parse_listen(const std::string& text, SimListen& out);
 
-// Runs until SIGTERM/SIGINT. `only` = "bpjs" for `simpul sim bpjs`, "" for all
+// Runs until SIGTERM/SIGINT. `only` = "bpjs" for `simpul sim bpjs`, "satusehat"
+// for `simpul sim satusehat`, "" for all
 // configured simulators. Exit codes: 0 clean stop, 1 start-up failure (config,
 // bind), 2 bad flag value.
 int sim_command(const ParsedOptions& options, const std::string& only);
