@@ -498,7 +498,8 @@ TEST_F(ServeTest, TheDocumentedSepExampleMakesAnSep) {
   start();
   std::string claim = read_file(std::filesystem::path(SIMPUL_SOURCE_DIR) / "docs/examples/sep-rawat-jalan.json");
   ASSERT_FALSE(claim.empty());
-  claim = std::regex_replace(claim, std::regex(R"("authoredOn": "[0-9-]+")"), "\"authoredOn\": \"" + wib_date(0) + "\"");
+  claim =
+      std::regex_replace(claim, std::regex(R"("authoredOn": "[0-9-]+")"), "\"authoredOn\": \"" + wib_date(0) + "\"");
   auto r = call(port_, bhttp::verb::post, "/fhir/Claim/$submit", kKey, claim);
   ASSERT_EQ(r.status, 200u) << r.body;
   EXPECT_EQ(pre_auth_ref(r.body).size(), 19u) << r.body;
@@ -506,4 +507,41 @@ TEST_F(ServeTest, TheDocumentedSepExampleMakesAnSep) {
   ASSERT_EQ(verdicts.size(), 2u);
   EXPECT_EQ(verdicts[0], "ok") << "the example Claim";
   EXPECT_EQ(verdicts[1], "ok");
+}
+
+// The lookups of issue 4 once more, against `simpul sim bpjs` as a separate process (the
+// other serve tests use the simulator `serve` starts in-process for the demo).
+TEST_F(ServeSepTest, EligibilityReferralsAndReferenceListsAgainstSimpulSimBpjs) {
+  start_with_sim();
+  const std::string check = "/fhir/CoverageEligibilityRequest/$check";
+  std::vector<std::string> bodies;
+  auto active = call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "0001234567890"));
+  ASSERT_EQ(active.status, 200u) << active.body;
+  EXPECT_NE(active.body.find("\"inforce\":true"), std::string::npos);
+  auto inactive = call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "0001234567899"));
+  ASSERT_EQ(inactive.status, 200u) << inactive.body;
+  EXPECT_NE(inactive.body.find("\"inforce\":false"), std::string::npos);
+  auto unknown = call(port_, bhttp::verb::post, check, kKey, eligibility_request(kCardSystem, "0000000000001"));
+  EXPECT_EQ(unknown.status, 404u) << unknown.body;
+  auto nik = call(port_, bhttp::verb::post, check, kKey, eligibility_request(kNikSystem, "9903951739517307"));
+  ASSERT_EQ(nik.status, 200u) << nik.body;
+  auto referrals = call(port_, bhttp::verb::get,
+                        "/fhir/ServiceRequest?patient.identifier=" + kCardSystem + "%7C0001234567890", kKey);
+  ASSERT_EQ(referrals.status, 200u) << referrals.body;
+  EXPECT_NE(referrals.body.find("\"resourceType\":\"ServiceRequest\""), std::string::npos);
+  for (const std::string target :
+       {"/fhir/ValueSet/$expand?url=https://fhir.simpul.id/ValueSet/bpjs-poli&filter=dalam",
+        "/fhir/ValueSet/$expand?url=https://fhir.simpul.id/ValueSet/bpjs-diagnosa&filter=A09",
+        "/fhir/ValueSet/$expand?url=https://fhir.simpul.id/ValueSet/bpjs-propinsi", "/fhir/Organization?name=sehat",
+        "/fhir/Practitioner?specialty=INT"}) {
+    auto r = call(port_, bhttp::verb::get, target, kKey);
+    EXPECT_EQ(r.status, 200u) << target << ": " << r.body;
+    bodies.push_back(r.body);
+  }
+  for (const auto* r : {&active, &inactive, &unknown, &nik, &referrals}) bodies.push_back(r->body);
+  const auto verdicts = schema_verdicts(dir_, bodies);
+  ASSERT_EQ(verdicts.size(), bodies.size());
+  for (std::size_t i = 0; i < verdicts.size(); ++i) EXPECT_EQ(verdicts[i], "ok") << bodies[i];
+  // Every call went to the separate simulator process.
+  EXPECT_GE(int_at(sim_state(), {"requests", "total"}), 10);
 }
