@@ -266,7 +266,8 @@ int run_cli(int argc, char** argv) {
   // A group word alone ("config", "bpjs") or an unknown command.
   std::string group_help;
   for (const auto& c : all)
-    if (c.name.rfind(args[0] + " ", 0) == 0) group_help += "  simpul " + c.usage + "\n";
+    if (c.name.rfind(args[0] + " ", 0) == 0)
+      group_help += (c.usage.rfind("simpul ", 0) == 0 ? "  " : "  simpul ") + c.usage + "\n";
   if (!group_help.empty()) {
     const bool asked = args.size() > 1 && (args[1] == "--help" || args[1] == "-h");
     (asked ? std::cout : std::cerr) << (asked ? "" : "simpul " + args[0] + ": missing or unknown subcommand\n")

@@ -322,6 +322,13 @@ TEST(ServeCli, DemoKeysRefusedOffLoopbackAndBadFlags) {
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("unknown option '--verbose'"), std::string::npos) << unknown.err;
   EXPECT_EQ(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1);
+  // A command group alone lists its commands, each once prefixed with "simpul".
+  for (const char* group : {"audit", "bpjs", "config"}) {
+    auto g = simpul::testing::run({bin, group});
+    EXPECT_EQ(g.exit_code, 2) << group;
+    EXPECT_NE(g.err.find("  simpul " + std::string(group) + " "), std::string::npos) << g.err;
+    EXPECT_EQ(g.err.find("simpul simpul"), std::string::npos) << g.err;
+  }
 
   auto badlisten = simpul::testing::run({bin, "serve", "--config", cfg.string(), "--listen", "nowhere"});
   EXPECT_EQ(badlisten.exit_code, 2);
