@@ -7,19 +7,19 @@
 #include <cctype>
 #include <ctime>
 
-#include <openssl/crypto.h>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http.hpp>
+#include <openssl/crypto.h>
 
 #include "connectors/bpjs/codec.hpp"
 #include "connectors/bpjs/envelope.hpp"
 #include "connectors/bpjs/signing.hpp"
 #include "connectors/observability/log.hpp"
 #include "connectors/sim/bpjs_sim_internal.hpp"
+#include "connectors/sim/control.hpp"
 
 namespace simpul::connectors::sim {
 
@@ -31,9 +31,12 @@ namespace bpjs_sim {
 
 std::string_view service_name(Service s) {
   switch (s) {
-    case Service::vclaim: return "vclaim";
-    case Service::pcare: return "pcare";
-    case Service::antrean: return "antrean";
+    case Service::vclaim:
+      return "vclaim";
+    case Service::pcare:
+      return "pcare";
+    case Service::antrean:
+      return "antrean";
   }
   return "?";
 }
@@ -101,10 +104,14 @@ void flatten(const rapidjson::Value& object, Fields& out, const std::string& pre
   for (auto m = object.MemberBegin(); m != object.MemberEnd(); ++m) {
     const std::string key = prefix + std::string(m->name.GetString(), m->name.GetStringLength());
     const auto& v = m->value;
-    if (v.IsString()) out[key] = std::string(v.GetString(), v.GetStringLength());
-    else if (v.IsBool()) out[key] = v.GetBool() ? "true" : "false";
-    else if (v.IsNumber()) out[key] = json::dump(v);
-    else if (v.IsObject()) flatten(v, out, key + ".");
+    if (v.IsString())
+      out[key] = std::string(v.GetString(), v.GetStringLength());
+    else if (v.IsBool())
+      out[key] = v.GetBool() ? "true" : "false";
+    else if (v.IsNumber())
+      out[key] = json::dump(v);
+    else if (v.IsObject())
+      flatten(v, out, key + ".");
   }
 }
 
@@ -169,8 +176,10 @@ std::string envelope(Service s, std::string_view code, std::string_view message,
   json::Writer w;
   auto write_code = [&](bool as_string) {
     w.key("code");
-    if (!as_string && numeric_code(code)) w.raw(code);
-    else w.str(code);
+    if (!as_string && numeric_code(code))
+      w.raw(code);
+    else
+      w.str(code);
   };
   auto write_response = [&] {
     if (response_json) w.key("response").raw(*response_json);
@@ -204,7 +213,7 @@ const char* kHtml404 =
 struct Auth {
   const BpjsConsumer* consumer = nullptr;
   std::string timestamp;
-  std::string reason;   // "" = authenticated
+  std::string reason;  // "" = authenticated
   std::string message;
 };
 
@@ -321,32 +330,17 @@ struct BpjsSimulator::Impl {
   }
 
   Response control(const Request& req, std::string_view path) {
-    const bool get = req.method() == bhttp::verb::get;
-    const bool post = req.method() == bhttp::verb::post;
-    if (path == "/sim/state" && get) return json_response(200, state_json());
-    if (path == "/sim/reset" && post) {
-      {
-        std::lock_guard lock(state.mu);
-        state.clear();
-      }
-      injector.clear_counters();
-      return json_response(200, "{\"reset\":true}");
-    }
-    if (path == "/sim/faults" && get) return json_response(200, to_json(injector.config()));
-    if (path == "/sim/faults" && post) {
-      FaultConfig c;
-      if (auto e = parse_fault_config(req.body(), c)) {
-        json::Writer w;
-        w.obj().s("error", *e).end();
-        return json_response(400, w.take());
-      }
-      injector.replace(std::move(c));
-      obs::log(obs::Level::info, "sim faults replaced", {{"service", "bpjs"}});
-      return json_response(200, to_json(injector.config()));
-    }
-    json::Writer w;
-    w.obj().s("error", "unknown control endpoint; see GET /sim/state, POST /sim/reset, GET|POST /sim/faults").end();
-    return json_response(404, w.take());
+    ControlAnswer a = control_endpoint(
+        req.method() == bhttp::verb::get, req.method() == bhttp::verb::post, path, req.body(), injector, "bpjs",
+        [this] { return state_json(); },
+        [this] {
+          {
+            std::lock_guard lock(state.mu);
+            state.clear();
+          }
+          injector.clear_counters();
+        });
+    return json_response(a.status, std::move(a.body));
   }
 
   std::string state_json() {
@@ -356,8 +350,9 @@ struct BpjsSimulator::Impl {
     w.obj().s("service", "bpjs");
     std::uint64_t live = 0, deleted = 0;
     for (const auto& [k, s] : state.seps) (s.deleted ? deleted : live)++;
-    w.o("vclaim").i("sep_count", static_cast<std::int64_t>(live)).i("sep_created",
-                                                                      static_cast<std::int64_t>(state.sep_created));
+    w.o("vclaim")
+        .i("sep_count", static_cast<std::int64_t>(live))
+        .i("sep_created", static_cast<std::int64_t>(state.sep_created));
     w.i("sep_deleted", static_cast<std::int64_t>(deleted)).a("sep");
     for (const auto& [k, s] : state.seps) {
       w.obj()
@@ -376,7 +371,12 @@ struct BpjsSimulator::Impl {
     w.end_arr().a("rujukan");
     for (const auto* m : {&state.rujukan_fktp, &state.rujukan_rs})
       for (const auto& [k, r] : *m)
-        w.obj().s("noRujukan", r.no).s("noKartu", r.no_kartu).i("asal", r.source).s("tglKunjungan", cal::ymd(r.tgl_kunjungan)).end();
+        w.obj()
+            .s("noRujukan", r.no)
+            .s("noKartu", r.no_kartu)
+            .i("asal", r.source)
+            .s("tglKunjungan", cal::ymd(r.tgl_kunjungan))
+            .end();
     w.end_arr().end();
 
     std::uint64_t pd_live = 0, kj_live = 0;
@@ -445,10 +445,14 @@ struct BpjsSimulator::Impl {
     const auto segs = bpjs::path_segments(path);
     if (segs.empty()) return m;
     const std::string_view base = segs[0];
-    if (base == "vclaim-rest" || base == "vclaim-rest-dev") m.service = Service::vclaim;
-    else if (base == "pcare-rest" || base == "pcare-rest-dev") m.service = Service::pcare;
-    else if (base == "antreanrs" || base == "antreanrs_dev") m.service = Service::antrean;
-    else return m;
+    if (base == "vclaim-rest" || base == "vclaim-rest-dev")
+      m.service = Service::vclaim;
+    else if (base == "pcare-rest" || base == "pcare-rest-dev")
+      m.service = Service::pcare;
+    else if (base == "antreanrs" || base == "antreanrs_dev")
+      m.service = Service::antrean;
+    else
+      return m;
     std::vector<std::string> rest;
     for (std::size_t i = 1; i < segs.size(); ++i) {
       auto d = percent_decode(segs[i]);
@@ -462,8 +466,10 @@ struct BpjsSimulator::Impl {
       std::vector<std::string> params;
       bool good = true;
       for (std::size_t i = 0; i < pat.size() && good; ++i) {
-        if (pat[i] == "*") params.push_back(rest[i]);
-        else good = iequals(pat[i], rest[i]);
+        if (pat[i] == "*")
+          params.push_back(rest[i]);
+        else
+          good = iequals(pat[i], rest[i]);
       }
       if (good) {
         m.route = &r;
@@ -506,15 +512,19 @@ struct BpjsSimulator::Impl {
     if (before.fault) {
       const FaultRule& f = *before.fault;
       switch (f.kind) {
-        case FaultKind::http_500: co_return Reply{html(f.http_status ? f.http_status : 500)};
-        case FaultKind::html_404: co_return Reply{html(f.http_status ? f.http_status : 404)};
-        case FaultKind::metadata_error: co_return Reply{metadata_error(*m.service, f)};
+        case FaultKind::http_500:
+          co_return Reply{html(f.http_status ? f.http_status : 500)};
+        case FaultKind::html_404:
+          co_return Reply{html(f.http_status ? f.http_status : 404)};
+        case FaultKind::metadata_error:
+          co_return Reply{metadata_error(*m.service, f)};
         case FaultKind::timeout: {
           asio::steady_timer timer(co_await asio::this_coro::executor, std::chrono::milliseconds(f.hold_ms));
           co_await timer.async_wait(use_tuple);
           co_return Reply::drop();
         }
-        default: break;
+        default:
+          break;
       }
     }
     if (!m.route) co_return Reply{html(404)};
@@ -525,8 +535,9 @@ struct BpjsSimulator::Impl {
       count_auth_failure(auth.reason);
       std::optional<std::string_view> resp;
       if (service != Service::antrean) resp = "null";
-      co_return Reply{json_response(options.auth_failure_status,
-                                    envelope(service, std::to_string(options.auth_failure_status), auth.message, resp))};
+      co_return Reply{
+          json_response(options.auth_failure_status,
+                        envelope(service, std::to_string(options.auth_failure_status), auth.message, resp))};
     }
 
     Ctx ctx;
@@ -554,8 +565,8 @@ struct BpjsSimulator::Impl {
       encrypt = true;
     std::string response_text;
     if (encrypt) {
-      auto cipher = bpjs::encrypt_response(*out.response_json, auth.consumer->cons_id, auth.consumer->secret,
-                                           auth.timestamp);
+      auto cipher =
+          bpjs::encrypt_response(*out.response_json, auth.consumer->cons_id, auth.consumer->secret, auth.timestamp);
       if (!cipher) co_return Reply{html(500)};
       response_text = std::move(*cipher);
     }
@@ -573,8 +584,10 @@ struct BpjsSimulator::Impl {
       response_text = bpjs::base64_encode(bytes);
     }
     std::optional<std::string> resp;
-    if (encrypt) resp = json::quote(response_text);
-    else if (out.response_json) resp = *out.response_json;
+    if (encrypt)
+      resp = json::quote(response_text);
+    else if (out.response_json)
+      resp = *out.response_json;
     std::optional<std::string_view> resp_view;
     if (resp) resp_view = *resp;
     co_return Reply{json_response(out.http_status, envelope(service, out.code, out.message, resp_view))};
@@ -589,7 +602,9 @@ asio::awaitable<Reply> BpjsSimulator::handle(Request& request) {
   co_return co_await impl->handle(request);
 }
 
-std::string BpjsSimulator::state_json() const { return impl_->state_json(); }
+std::string BpjsSimulator::state_json() const {
+  return impl_->state_json();
+}
 
 void BpjsSimulator::reset() {
   {
@@ -599,6 +614,8 @@ void BpjsSimulator::reset() {
   impl_->injector.clear_counters();
 }
 
-FaultInjector& BpjsSimulator::faults() { return impl_->injector; }
+FaultInjector& BpjsSimulator::faults() {
+  return impl_->injector;
+}
 
 }  // namespace simpul::connectors::sim

@@ -24,6 +24,7 @@
 
 #include "connectors/observability/log.hpp"
 #include "connectors/sim/calendar.hpp"
+#include "connectors/sim/control.hpp"
 #include "connectors/sim/json_util.hpp"
 #include "connectors/sim/participants.hpp"
 #include "connectors/sim/satusehat_sim_internal.hpp"
@@ -391,28 +392,10 @@ struct SatusehatSimulator::Impl {
   // --- control API -----------------------------------------------------------
 
   Response control(const Request& req, std::string_view path) {
-    const bool get = req.method() == bhttp::verb::get;
-    const bool post = req.method() == bhttp::verb::post;
-    if (path == "/sim/state" && get) return json_response(200, state_json());
-    if (path == "/sim/reset" && post) {
-      reset();
-      return json_response(200, "{\"reset\":true}");
-    }
-    if (path == "/sim/faults" && get) return json_response(200, to_json(injector.config()));
-    if (path == "/sim/faults" && post) {
-      FaultConfig c;
-      if (auto e = parse_fault_config(req.body(), c)) {
-        json::Writer w;
-        w.obj().s("error", *e).end();
-        return json_response(400, w.take());
-      }
-      injector.replace(std::move(c));
-      obs::log(obs::Level::info, "sim faults replaced", {{"service", "satusehat"}});
-      return json_response(200, to_json(injector.config()));
-    }
-    json::Writer w;
-    w.obj().s("error", "unknown control endpoint; see GET /sim/state, POST /sim/reset, GET|POST /sim/faults").end();
-    return json_response(404, w.take());
+    ControlAnswer a = control_endpoint(
+        req.method() == bhttp::verb::get, req.method() == bhttp::verb::post, path, req.body(), injector, "satusehat",
+        [this] { return state_json(); }, [this] { reset(); });
+    return json_response(a.status, std::move(a.body));
   }
 
   void reset() {
