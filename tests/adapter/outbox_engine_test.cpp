@@ -167,6 +167,8 @@ class OutboxEngineTest : public ::testing::Test {
     work_.reset();
     ioc_.stop();
     for (auto& t : threads_) t.join();
+    // Store first: a claim still queued completes into the stopped (alive) io_context.
+    store_.reset();
   }
   bool stop_engine(std::chrono::milliseconds grace = 5000ms) {
     std::promise<void> done;
