@@ -42,30 +42,12 @@ constexpr std::size_t kMaxTherapyItems = 100;
 
 // ---------------------------------------------------------------- P-Care code lists (bpjs-api.md §5.2, §5.6)
 
-struct Code {
-  std::string_view code;
-  std::string_view display;
-};
-
 constexpr Code kTkp[] = {{"10", "RJTP (rawat jalan)"}, {"20", "RITP (rawat inap)"}, {"50", "Promotif"}};
 constexpr Code kKesadaran[] = {{"01", "Compos mentis"}, {"02", "Somnolence"}, {"03", "Sopor"}, {"04", "Coma"}};
 constexpr Code kKhusus[] = {{"IGD", "IGD"},        {"HDL", "Hemodialisa"}, {"JIW", "Jiwa"},        {"KLT", "Kusta"},
                             {"PAR", "Paru (TB)"},  {"KEM", "Kemoterapi"},  {"RAT", "Radioterapi"}, {"HIV", "HIV-ODHA"},
                             {"THA", "Thalasemia"}, {"HEM", "Hemofilia"}};
 constexpr Code kTacc[] = {{"1", "Time"}, {"2", "Age"}, {"3", "Complication"}, {"4", "Comorbidity"}};
-
-bool in_list(std::span<const Code> list, std::string_view code) {
-  return std::any_of(list.begin(), list.end(), [&](const Code& c) { return c.code == code; });
-}
-
-std::string listing(std::span<const Code> list) {
-  std::string out;
-  for (const Code& c : list) {
-    if (!out.empty()) out += ", ";
-    out += std::string(c.code) + " " + std::string(c.display);
-  }
-  return out;
-}
 
 // A short code of letters and digits (P-Care poli, sub-specialty, sarana, prognosis, allergy codes).
 bool short_code(std::string_view s, std::size_t max = 8) {
@@ -131,7 +113,7 @@ std::string concept_text(const Node& codeable) {
 // The code of a CodeableConcept in `system` that is also in `list` (or any code when the list is empty).
 Found coded(const Node& codeable, const std::string& system, std::span<const Code> list, std::string_view what) {
   Found f = concept_code(codeable, system);
-  if (f && !list.empty() && !in_list(list, f.value)) {
+  if (f && !list.empty() && find_code(list, f.value) == nullptr) {
     throw Error::value(std::string(what) + " must be one of: " + listing(list), f.path,
                        std::string(what) + " '" + clip(f.value) + "'");
   }
@@ -140,19 +122,6 @@ Found coded(const Node& codeable, const std::string& system, std::span<const Cod
                        std::string(what) + " of length " + std::to_string(f.value.size()));
   }
   return f;
-}
-
-// The first extension of `parent` with `url`.
-Node extension_at(const Node& parent, const std::string& url, std::string_view label) {
-  Node list = array_at(parent, "extension");
-  for (SizeType i = 0; i < size_of(list); ++i) {
-    Node ext = element(list, i);
-    if (text_at(ext, "url") == url) {
-      ext.source = parent.source + ".extension(" + std::string(label) + ")";
-      return ext;
-    }
-  }
-  return {};
 }
 
 bool status_in(const Node& resource, std::initializer_list<std::string_view> statuses) {
@@ -974,7 +943,7 @@ class PcareReader {
         throw Error::value("kdTacc must be coded in " + code_system(kTaccCodeSystem), coding.path + ".system");
       }
       Found code = found_at(coding, "code");
-      if (!in_list(kTacc, code.value)) {
+      if (find_code(kTacc, code.value) == nullptr) {
         throw Error::value("kdTacc must be one of: " + listing(kTacc), coding.path + ".code",
                            "kdTacc '" + clip(code.value) + "'");
       }

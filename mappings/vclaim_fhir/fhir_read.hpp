@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -179,6 +180,45 @@ inline bool concept_has(const Node& codeable, std::string_view system, std::stri
     if (text_at(c, "system") == system && text_at(c, "code") == code) return true;
   }
   return false;
+}
+
+// ---------------------------------------------------------------- code lists and extensions
+
+// One code of a BPJS code list and its display text.
+struct Code {
+  std::string_view code;
+  std::string_view display;
+};
+
+inline const Code* find_code(std::span<const Code> list, std::string_view code) {
+  for (const Code& c : list) {
+    if (c.code == code) return &c;
+  }
+  return nullptr;
+}
+
+// "1 Rawat Inap, 2 Rawat Jalan": the allowed codes, for error messages.
+inline std::string listing(std::span<const Code> list) {
+  std::string out;
+  for (const Code& c : list) {
+    if (!out.empty()) out += ", ";
+    out += std::string(c.code) + " " + std::string(c.display);
+  }
+  return out;
+}
+
+// The first extension of `parent` with `url` (a full URL, or a sub-extension name);
+// the trace names it by `label`.
+inline Node extension_at(const Node& parent, std::string_view url, std::string_view label) {
+  Node list = array_at(parent, "extension");
+  for (SizeType i = 0; i < size_of(list); ++i) {
+    Node ext = element(list, i);
+    if (text_at(ext, "url") == url) {
+      ext.source = parent.source + ".extension(" + std::string(label) + ")";
+      return ext;
+    }
+  }
+  return {};
 }
 
 // ---------------------------------------------------------------- references

@@ -24,6 +24,7 @@ using fhir::Error;
 using rapidjson::SizeType;
 using rapidjson::Value;
 using namespace parts;
+using namespace read;
 
 constexpr std::string_view kActCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 constexpr std::string_view kIncidentCode = "http://terminology.hl7.org/CodeSystem/v3-ActIncidentCode";
@@ -33,11 +34,6 @@ constexpr std::string_view kClaimInformationCategory = "http://terminology.hl7.o
 constexpr std::string_view kClaimType = "http://terminology.hl7.org/CodeSystem/claim-type";
 
 // ---------------------------------------------------------------- BPJS code lists (bpjs-api.md §5.6)
-
-struct Code {
-  std::string_view code;
-  std::string_view display;
-};
 
 constexpr Code kJenisPelayanan[] = {{"1", "Rawat Inap"}, {"2", "Rawat Jalan"}};
 constexpr Code kKelasHak[] = {{"1", "Kelas 1"}, {"2", "Kelas 2"}, {"3", "Kelas 3"}};
@@ -70,44 +66,12 @@ constexpr Code kAssesmentPel[] = {{"1", "Poli spesialis tidak tersedia pada hari
                                   {"4", "Atas instruksi RS"},
                                   {"5", "Tujuan kontrol"}};
 
-const Code* find_code(std::span<const Code> list, std::string_view code) {
-  for (const Code& c : list) {
-    if (c.code == code) return &c;
-  }
-  return nullptr;
-}
-
 std::string_view display_of(std::span<const Code> list, std::string_view code) {
   const Code* c = find_code(list, code);
   return c != nullptr ? c->display : std::string_view();
 }
 
-// "1 Rawat Inap, 2 Rawat Jalan": the allowed codes, for error messages.
-std::string listing(std::span<const Code> list) {
-  std::string out;
-  for (const Code& c : list) {
-    if (!out.empty()) out += ", ";
-    out += std::string(c.code) + " " + std::string(c.display);
-  }
-  return out;
-}
-
-using namespace read;
-
 // ---------------------------------------------------------------- extensions
-
-// The first extension of `parent` with `url` (a full URL, or a sub-extension name).
-Node extension_at(const Node& parent, std::string_view url, std::string_view label) {
-  Node list = array_at(parent, "extension");
-  for (SizeType i = 0; i < size_of(list); ++i) {
-    Node ext = element(list, i);
-    if (text_at(ext, "url") == url) {
-      ext.source = parent.source + ".extension(" + std::string(label) + ")";
-      return ext;
-    }
-  }
-  return {};
-}
 
 // A coded extension's valueCoding.code, checked against the BPJS list in `system`.
 Found coded_extension(const Node& ext, std::string_view system, std::span<const Code> list, std::string_view what) {
