@@ -5,6 +5,7 @@
 #include <set>
 
 #include "adapter/store/store.hpp"
+#include "adapter/vclaim_routes.hpp"
 #include "tests/adapter/serve_fixture.hpp"
 
 namespace {
@@ -34,15 +35,6 @@ std::vector<Seen> audit_of(const std::filesystem::path& db, const std::string& t
   return out;
 }
 
-std::string wib_today() {
-  const auto t = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(7));
-  const std::chrono::year_month_day d(t);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
-  return buf;
-}
-
 }  // namespace
 
 TEST_F(ServeTest, EveryVclaimPathLeavesExactlyItsAuditRecord) {
@@ -67,7 +59,8 @@ TEST_F(ServeTest, EveryVclaimPathLeavesExactlyItsAuditRecord) {
       200u);
   std::string claim = read_file(std::filesystem::path(SIMPUL_SOURCE_DIR) / "docs/examples/sep-rawat-jalan.json");
   claim =
-      std::regex_replace(claim, std::regex(R"("authoredOn": "[0-9-]+")"), "\"authoredOn\": \"" + wib_today() + "\"");
+      std::regex_replace(claim, std::regex(R"("authoredOn": "[0-9-]+")"),
+                         "\"authoredOn\": \"" + simpul::adapter::jakarta_date(std::chrono::system_clock::now()) + "\"");
   auto created = call(port_, bhttp::verb::post, "/fhir/Claim/$submit", kKey, claim);
   ASSERT_EQ(created.status, 200u) << created.body;
   const std::string no_sep = created.body.substr(created.body.find("\"id\":\"") + 6, 19);

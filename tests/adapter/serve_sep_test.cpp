@@ -7,6 +7,7 @@
 
 #include <rapidjson/document.h>
 
+#include "adapter/vclaim_routes.hpp"
 #include "tests/adapter/serve_fixture.hpp"
 
 namespace {
@@ -240,15 +241,9 @@ TEST_F(ServeSepTest, EveryBpjsErrorClassBecomesTheRightOperationOutcome) {
 
 namespace {
 
-// yyyy-mm-dd in Asia/Jakarta, `days_ago` days back.
+// yyyy-mm-dd in Asia/Jakarta, `days_ago` days back (the server's own rule).
 std::string wib_date(int days_ago) {
-  const auto t = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now() + std::chrono::hours(7)) -
-                 std::chrono::days(days_ago);
-  const std::chrono::year_month_day d(t);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
-  return buf;
+  return simpul::adapter::jakarta_date(std::chrono::system_clock::now() - std::chrono::days(days_ago));
 }
 
 struct SepClaim {
