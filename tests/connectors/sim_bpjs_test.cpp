@@ -1,7 +1,5 @@
 // The BPJS simulator over real sockets: started in-process on 127.0.0.1 port 0,
 // driven with a Beast client and the production signing/decoding functions.
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <regex>
 #include <set>
@@ -16,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
 
 #include "connectors/bpjs/codec.hpp"
 #include "connectors/bpjs/envelope.hpp"
@@ -25,6 +24,7 @@
 #include "connectors/sim/json_util.hpp"
 #include "connectors/sim/listener.hpp"
 #include "connectors/sim/participants.hpp"
+#include "tests/connectors/sim_test_support.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -42,55 +42,13 @@ const std::string kActiveCard = "0001234567890";
 const std::string kInactiveCard = "0001234567899";
 const std::string kUnknownCard = "0000000000001";
 
-struct Http {
-  bool answered = false;  // false: the connection closed without a response
-  unsigned status = 0;
-  std::string body;
-  std::string content_type;
-};
+using simpul::testing::sim::Http;
+using simpul::testing::sim::parse;
+using simpul::testing::sim::send_raw;
 
-Http send_raw(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body,
-              const std::vector<bpjs::Header>& headers) {
-  asio::io_context ioc;
-  Http out;
-  asio::co_spawn(
-      ioc,
-      [&]() -> asio::awaitable<void> {
-        constexpr auto tup = asio::as_tuple(asio::use_awaitable);
-        beast::tcp_stream s(co_await asio::this_coro::executor);
-        s.expires_after(std::chrono::seconds(30));  // a bound, never an assertion
-        auto [cec] = co_await s.async_connect(
-            asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), tup);
-        if (cec) co_return;
-        bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
-        req.set(bhttp::field::host, "127.0.0.1");
-        for (const auto& h : headers) req.set(h.name, h.value);
-        req.body() = body;
-        req.prepare_payload();
-        auto [wec, wn] = co_await bhttp::async_write(s, req, tup);
-        if (wec) co_return;
-        beast::flat_buffer buf;
-        bhttp::response<bhttp::string_body> res;
-        auto [rec, rn] = co_await bhttp::async_read(s, buf, res, tup);
-        if (rec) co_return;
-        out.answered = true;
-        out.status = res.result_int();
-        out.body = res.body();
-        out.content_type = std::string(res[bhttp::field::content_type]);
-      },
-      asio::detached);
-  ioc.run();
-  return out;
+std::string text(const rapidjson::Value& v, const char* path) {
+  return sjson::text_or_empty(v, path);
 }
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.data(), text.size());
-  EXPECT_FALSE(d.HasParseError()) << text;
-  return d;
-}
-
-std::string text(const rapidjson::Value& v, const char* path) { return sjson::text_or_empty(v, path); }
 
 class SimBpjs : public ::testing::Test {
  protected:
@@ -149,20 +107,9 @@ class SimBpjs : public ::testing::Test {
     return decode(h, method, "/pcare-rest/" + path, "pcare-key");
   }
 
-  rapidjson::Document state() {
-    Http h = send_raw(port, "GET", "/sim/state", {}, {});
-    EXPECT_EQ(h.status, 200u);
-    return parse(h.body);
-  }
-  std::int64_t state_int(const char* path) {
-    auto d = state();
-    auto v = sjson::integer(d, path);
-    return v ? *v : -1;
-  }
-  void set_faults(const std::string& json) {
-    Http h = send_raw(port, "POST", "/sim/faults", json, {{"Content-Type", "application/json"}});
-    ASSERT_EQ(h.status, 200u) << h.body;
-  }
+  rapidjson::Document state() { return simpul::testing::sim::sim_state(port); }
+  std::int64_t state_int(const char* path) { return simpul::testing::sim::sim_state_int(port, path); }
+  void set_faults(const std::string& json) { simpul::testing::sim::set_sim_faults(port, json); }
 
   std::atomic<std::int64_t> now{kNow};
   asio::io_context ioc;
@@ -186,7 +133,8 @@ std::string sep_body(const std::string& card, const std::string& tgl = "2025-06-
     "keterangan":"","suplesi":{"suplesi":"0","noSepSuplesi":"","lokasiLaka":{"kdPropinsi":"","kdKabupaten":"",
     "kdKecamatan":""}}}},"tujuanKunj":"0","flagProcedure":"","kdPenunjang":"","assesmentPel":"",
     "skdp":{"noSurat":"","kodeDPJP":""},"dpjpLayan":"90001","noTelp":"081234567890","user":"Uji Simpul"}}})";
-  for (auto [k, v] : {std::pair<std::string, std::string>{"@CARD", card}, {"@TGL", tgl}, {"@DIAG", diag}, {"@HAK", hak}})
+  for (auto [k, v] :
+       {std::pair<std::string, std::string>{"@CARD", card}, {"@TGL", tgl}, {"@DIAG", diag}, {"@HAK", hak}})
     b.replace(b.find(k), k.size(), v);
   return b;
 }
@@ -206,7 +154,8 @@ std::string kunjungan_body(const std::string& card, const std::string& tgl = "15
   return R"({"noKunjungan":)" + no + R"(,"noKartu":")" + card + R"(","tglDaftar":")" + tgl +
          R"(","kdPoli":null,"keluhan":"batuk","kdSadar":"01","sistole":120,"diastole":80,"beratBadan":60,
             "tinggiBadan":165,"respRate":20,"heartRate":80,"lingkarPerut":70,"kdStatusPulang":"3",
-            "tglPulang":")" + tgl + R"(","kdDokter":"290001","kdDiag1":")" + diag +
+            "tglPulang":")" +
+         tgl + R"(","kdDokter":"290001","kdDiag1":")" + diag +
          R"(","kdDiag2":null,"kdDiag3":null,"kdPoliRujukInternal":null,"rujukLanjut":)" + rujuk +
          R"(,"kdTacc":-1,"alasanTacc":null,"anamnesa":"batuk 3 hari","alergiMakan":"00","alergiUdara":"00",
             "alergiObat":"00","kdPrognosa":"01","terapiObat":"paracetamol","terapiNonObat":"istirahat",
@@ -353,8 +302,7 @@ TEST_F(SimBpjs, InactiveAndUnknownCards) {
   EXPECT_TRUE(env["response"].IsNull());
   // Malformed card and date are business errors too.
   EXPECT_EQ(text(parse(vclaim("GET", "Peserta/nokartu/123/tglSEP/2025-06-15").body), "metaData.code"), "201");
-  EXPECT_EQ(text(parse(vclaim("GET", "Peserta/nokartu/" + kActiveCard + "/tglSEP/15-06-2025").body),
-                 "metaData.code"),
+  EXPECT_EQ(text(parse(vclaim("GET", "Peserta/nokartu/" + kActiveCard + "/tglSEP/15-06-2025").body), "metaData.code"),
             "201");
 }
 
@@ -404,8 +352,8 @@ TEST_F(SimBpjs, SepInsertGetUpdateDeleteWithStateCounts) {
   EXPECT_EQ(text(detail, "diagnosa").substr(0, 5), "E11.9");
 
   // Delete answers the plain SEP number (not encrypted).
-  Http del = vclaim("DELETE", "SEP/2.0/delete",
-                    R"({"request":{"t_sep":{"noSep":")" + no_sep + R"(","user":"Uji Simpul"}}})");
+  Http del =
+      vclaim("DELETE", "SEP/2.0/delete", R"({"request":{"t_sep":{"noSep":")" + no_sep + R"(","user":"Uji Simpul"}}})");
   auto denv = parse(del.body);
   EXPECT_EQ(text(denv, "metaData.code"), "200");
   EXPECT_EQ(text(denv, "response"), no_sep);
@@ -414,11 +362,11 @@ TEST_F(SimBpjs, SepInsertGetUpdateDeleteWithStateCounts) {
   EXPECT_EQ(state_int("vclaim.sep_count"), 0);
   EXPECT_EQ(state_int("vclaim.sep_deleted"), 1);
   EXPECT_EQ(text(parse(vclaim("GET", "SEP/" + no_sep).body), "metaData.code"), "201");
-  EXPECT_EQ(text(parse(vclaim("DELETE", "SEP/2.0/delete",
-                              R"({"request":{"t_sep":{"noSep":")" + no_sep + R"(","user":"x"}}})")
-                           .body),
-                 "metaData.code"),
-            "201");
+  EXPECT_EQ(
+      text(parse(vclaim("DELETE", "SEP/2.0/delete", R"({"request":{"t_sep":{"noSep":")" + no_sep + R"(","user":"x"}}})")
+                     .body),
+           "metaData.code"),
+      "201");
   auto st = state();  // (the key holds dots, so no dotted lookup)
   const auto& by_endpoint = st["requests"]["by_endpoint"];
   ASSERT_TRUE(by_endpoint.HasMember("vclaim POST SEP/2.0/insert"));
@@ -429,10 +377,10 @@ TEST_F(SimBpjs, SepInsertGetUpdateDeleteWithStateCounts) {
 
 TEST_F(SimBpjs, DuplicateInsertsMakeTwoSeps) {
   const std::string body = sep_body(kActiveCard);
-  const std::string a = text(parse(vdecode(vclaim("POST", "SEP/2.0/insert", body), "POST", "x").response_json),
-                             "sep.noSep");
-  const std::string b = text(parse(vdecode(vclaim("POST", "SEP/2.0/insert", body), "POST", "x").response_json),
-                             "sep.noSep");
+  const std::string a =
+      text(parse(vdecode(vclaim("POST", "SEP/2.0/insert", body), "POST", "x").response_json), "sep.noSep");
+  const std::string b =
+      text(parse(vdecode(vclaim("POST", "SEP/2.0/insert", body), "POST", "x").response_json), "sep.noSep");
   EXPECT_NE(a, b);
   EXPECT_EQ(state_int("vclaim.sep_count"), 2);
   // Both show up in Monitoring/Kunjungan and HistoriPelayanan, for reconciliation.
@@ -440,12 +388,12 @@ TEST_F(SimBpjs, DuplicateInsertsMakeTwoSeps) {
   auto list = parse(vdecode(vclaim("GET", mon), "GET", mon).response_json);
   ASSERT_TRUE(list["sep"].IsArray());
   EXPECT_EQ(list["sep"].Size(), 2u);
-  const std::string hist = "monitoring/HistoriPelayanan/NoKartu/" + kActiveCard + "/tglMulai/2025-06-01/tglAkhir/2025-06-15";
+  const std::string hist =
+      "monitoring/HistoriPelayanan/NoKartu/" + kActiveCard + "/tglMulai/2025-06-01/tglAkhir/2025-06-15";
   auto h = parse(vdecode(vclaim("GET", hist), "GET", hist).response_json);
   EXPECT_EQ(h["histori"].Size(), 2u);
   // Another day: no data = code 201.
-  EXPECT_EQ(text(parse(vclaim("GET", "Monitoring/Kunjungan/Tanggal/2025-06-13/JnsPelayanan/2").body),
-                 "metaData.code"),
+  EXPECT_EQ(text(parse(vclaim("GET", "Monitoring/Kunjungan/Tanggal/2025-06-13/JnsPelayanan/2").body), "metaData.code"),
             "201");
 }
 
@@ -576,8 +524,8 @@ TEST_F(SimBpjs, PcarePendaftaranAndKunjungan) {
   EXPECT_EQ(text(kh["list"][0], "noKunjungan"), no_kunjungan);
 
   // Edit, then the registration cannot be deleted while the visit exists.
-  Http edit = pcare("PUT", "kunjungan/v1", kunjungan_body(kActiveCard, "15-06-2025", "I10", "null",
-                                                         "\"" + no_kunjungan + "\""));
+  Http edit = pcare("PUT", "kunjungan/v1",
+                    kunjungan_body(kActiveCard, "15-06-2025", "I10", "null", "\"" + no_kunjungan + "\""));
   EXPECT_EQ(edit.status, 200u);
   const std::string del_reg = "pendaftaran/peserta/" + kActiveCard + "/tglDaftar/15-06-2025/noUrut/A1/kdPoli/001";
   EXPECT_EQ(pcare("DELETE", del_reg).status, 412u);
@@ -640,8 +588,9 @@ TEST_F(SimBpjs, AntreanReferencesAddAndBatal) {
   auto pd = decode(poli, "GET", "/antreanrs/ref/poli", "antrean-key");
   EXPECT_GE(parse(pd.response_json)["list"].Size(), 1u);
 
-  const std::string add = R"({"kodebooking":"20250615INT001","jenispasien":"JKN","nomorkartu":")" + kActiveCard +
-                          R"(","nik":"9901234567890123","nohp":"081234567890","kodepoli":"INT","namapoli":"PENYAKIT DALAM",
+  const std::string add =
+      R"({"kodebooking":"20250615INT001","jenispasien":"JKN","nomorkartu":")" + kActiveCard +
+      R"(","nik":"9901234567890123","nohp":"081234567890","kodepoli":"INT","namapoli":"PENYAKIT DALAM",
       "pasienbaru":0,"norm":"MR000123","tanggalperiksa":"2025-06-16","kodedokter":190001,"namadokter":"dr. X",
       "jampraktek":"08:00-12:00","jeniskunjungan":1,"nomorreferensi":"0114P0010625P000123","nomorantrean":"INT-1",
       "angkaantrean":1,"estimasidilayani":1750039200000,"sisakuotajkn":9,"kuotajkn":10,"sisakuotanonjkn":5,
@@ -662,9 +611,9 @@ TEST_F(SimBpjs, AntreanReferencesAddAndBatal) {
   auto b = parse(antrean("POST", "antrean/batal", R"({"kodebooking":"20250615INT001","keterangan":"batal"})").body);
   EXPECT_EQ(b["metadata"]["code"].GetInt(), 200);
   EXPECT_EQ(state_int("antrean.antrean_count"), 0);
-  EXPECT_EQ(parse(antrean("POST", "antrean/batal", R"({"kodebooking":"20250615INT001","keterangan":"x"})").body)
-                ["metadata"]["code"]
-                    .GetInt(),
+  EXPECT_EQ(parse(antrean("POST", "antrean/batal", R"({"kodebooking":"20250615INT001","keterangan":"x"})")
+                      .body)["metadata"]["code"]
+                .GetInt(),
             201);
 }
 
@@ -777,20 +726,26 @@ TEST_F(SimBpjs, ControlApiReadsReplacesAndResets) {
 
 TEST_F(SimBpjs, BadInputIsAnsweredNeverCrashes) {
   const std::string deep = std::string(5000, '[') + std::string(5000, ']');
-  const std::vector<std::string> bodies = {"", "null", "[]", "{", deep, "{\"request\":{\"t_sep\":[]}}",
+  const std::vector<std::string> bodies = {"",
+                                           "null",
+                                           "[]",
+                                           "{",
+                                           deep,
+                                           "{\"request\":{\"t_sep\":[]}}",
                                            "{\"noKartu\":{\"x\":1},\"tglDaftar\":7,\"kunjSakit\":\"ya\"}",
-                                           "\xff\xfe", R"({"kodebooking":1,"taskid":"x","waktu":null})"};
+                                           "\xff\xfe",
+                                           R"({"kodebooking":1,"taskid":"x","waktu":null})"};
   const std::vector<std::pair<std::string, std::string>> writes = {
-      {"POST", "/vclaim-rest/SEP/2.0/insert"}, {"PUT", "/vclaim-rest/SEP/2.0/update"},
+      {"POST", "/vclaim-rest/SEP/2.0/insert"},   {"PUT", "/vclaim-rest/SEP/2.0/update"},
       {"DELETE", "/vclaim-rest/SEP/2.0/delete"}, {"POST", "/pcare-rest/pendaftaran"},
-      {"POST", "/pcare-rest/kunjungan/v1"}, {"PUT", "/pcare-rest/kunjungan/v1"},
-      {"POST", "/antreanrs/antrean/add"}, {"POST", "/antreanrs/antrean/batal"},
+      {"POST", "/pcare-rest/kunjungan/v1"},      {"PUT", "/pcare-rest/kunjungan/v1"},
+      {"POST", "/antreanrs/antrean/add"},        {"POST", "/antreanrs/antrean/batal"},
       {"POST", "/antreanrs/antrean/updatewaktu"}};
   int answered = 0;
   for (const auto& [method, target] : writes) {
     const std::string key = target.rfind("/pcare", 0) == 0     ? "pcare-key"
                             : target.rfind("/antrean", 0) == 0 ? "antrean-key"
-                                                                : "vclaim-key";
+                                                               : "vclaim-key";
     for (const auto& b : bodies) {
       Http h = call(method, target, b, key, -1, key == "pcare-key");
       answered += h.answered;

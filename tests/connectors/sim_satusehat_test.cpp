@@ -20,6 +20,7 @@
 #include "connectors/sim/listener.hpp"
 #include "connectors/sim/participants.hpp"
 #include "connectors/sim/satusehat_sim.hpp"
+#include "tests/connectors/sim_test_support.hpp"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -36,56 +37,9 @@ const std::string kPatient = "P" + kCard;
 const std::string kPractitioner = "N0001234567891";
 const std::string kOrg = "10000004";
 
-struct Http {
-  bool answered = false;  // false: the connection closed without a response
-  unsigned status = 0;
-  std::string body;
-  std::string content_type;
-  std::string location;
-  std::string retry_after;
-};
-
-Http send_raw(std::uint16_t port, const std::string& method, const std::string& target, const std::string& body,
-              const std::vector<std::pair<std::string, std::string>>& headers) {
-  asio::io_context ioc;
-  Http out;
-  asio::co_spawn(
-      ioc,
-      [&]() -> asio::awaitable<void> {
-        constexpr auto tup = asio::as_tuple(asio::use_awaitable);
-        beast::tcp_stream s(co_await asio::this_coro::executor);
-        s.expires_after(std::chrono::seconds(30));
-        auto [cec] = co_await s.async_connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), tup);
-        if (cec) co_return;
-        bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
-        req.set(bhttp::field::host, "127.0.0.1");
-        for (const auto& [k, v] : headers) req.set(k, v);
-        req.body() = body;
-        req.prepare_payload();
-        auto [wec, wn] = co_await bhttp::async_write(s, req, tup);
-        if (wec) co_return;
-        beast::flat_buffer buf;
-        bhttp::response<bhttp::string_body> res;
-        auto [rec, rn] = co_await bhttp::async_read(s, buf, res, tup);
-        if (rec) co_return;
-        out.answered = true;
-        out.status = res.result_int();
-        out.body = res.body();
-        out.content_type = std::string(res[bhttp::field::content_type]);
-        out.location = std::string(res[bhttp::field::location]);
-        out.retry_after = std::string(res[bhttp::field::retry_after]);
-      },
-      asio::detached);
-  ioc.run();
-  return out;
-}
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.data(), text.size());
-  EXPECT_FALSE(d.HasParseError()) << text;
-  return d;
-}
+using simpul::testing::sim::Http;
+using simpul::testing::sim::parse;
+using simpul::testing::sim::send_raw;
 
 std::string text(const rapidjson::Value& v, const char* path) {
   return sjson::text_or_empty(v, path);
@@ -216,20 +170,9 @@ class SimSatusehat : public ::testing::Test {
     auto d = parse(h.body);
     return type + "/" + text(d, "id");
   }
-  rapidjson::Document state() {
-    Http h = send_raw(port, "GET", "/sim/state", {}, {});
-    EXPECT_EQ(h.status, 200u);
-    return parse(h.body);
-  }
-  std::int64_t state_int(const char* path) {
-    auto d = state();
-    auto v = sjson::integer(d, path);
-    return v ? *v : -1;
-  }
-  void set_faults(const std::string& json) {
-    Http h = send_raw(port, "POST", "/sim/faults", json, {{"Content-Type", "application/json"}});
-    ASSERT_EQ(h.status, 200u) << h.body;
-  }
+  rapidjson::Document state() { return simpul::testing::sim::sim_state(port); }
+  std::int64_t state_int(const char* path) { return simpul::testing::sim::sim_state_int(port, path); }
+  void set_faults(const std::string& json) { simpul::testing::sim::set_sim_faults(port, json); }
 
   std::atomic<std::int64_t> now{kNowMs};
   std::string demo_token;
