@@ -39,6 +39,13 @@ PCareClient::Call<wire::Pendaftaran> PCareClient::get_pendaftaran(std::string_vi
       "pendaftaran/noUrut/{noUrut}/tglDaftar/{tgl}", wire::parse_pendaftaran);
 }
 
+PCareClient::Call<wire::PcareList<wire::Pendaftaran>> PCareClient::pendaftaran_by_tanggal(wire::Date tgl_daftar,
+                                                                                          int start, int limit) {
+  return call_and_parse<wire::PcareList<wire::Pendaftaran>>(
+      client_, kP, Method::get, "pendaftaran/tglDaftar/" + wire::format_dmy(tgl_daftar) + "/" + n(start) + "/" + n(limit),
+      "", "pendaftaran/tglDaftar/{tgl}/{start}/{limit}", wire::parse_pendaftaran_list);
+}
+
 PCareClient::Call<WriteAck> PCareClient::delete_pendaftaran(std::string_view no_kartu, wire::Date tgl_daftar,
                                                             std::string_view no_urut, std::string_view kd_poli) {
   return call_ack(client_, kP, Method::del,

@@ -34,6 +34,8 @@ class PCareClient {
   // look it up (get_pendaftaran) before sending again.
   Call<wire::PendaftaranCreated> add_pendaftaran(const wire::PendaftaranRequest& request);
   Call<wire::Pendaftaran> get_pendaftaran(std::string_view no_urut, wire::Date tgl_daftar);
+  // The day's registrations, a page at a time (start from 0).
+  Call<wire::PcareList<wire::Pendaftaran>> pendaftaran_by_tanggal(wire::Date tgl_daftar, int start, int limit);
   Call<WriteAck> delete_pendaftaran(std::string_view no_kartu, wire::Date tgl_daftar, std::string_view no_urut,
                                     std::string_view kd_poli);
 

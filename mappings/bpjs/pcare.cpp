@@ -249,6 +249,7 @@ void describe(V& v, PcareList<T>& s) {
 }
 
 SIMPUL_BPJS_WIRE_MESSAGE(PcareList<RiwayatKunjungan>, parse_riwayat_kunjungan)
+SIMPUL_BPJS_WIRE_MESSAGE(PcareList<Pendaftaran>, parse_pendaftaran_list)
 SIMPUL_BPJS_WIRE_MESSAGE(PcareList<PcareDokter>, parse_dokter_pcare)
 SIMPUL_BPJS_WIRE_MESSAGE(PcareList<PcarePoliRef>, parse_poli_pcare)
 SIMPUL_BPJS_WIRE_MESSAGE(PcareList<PcareDiagnosaRef>, parse_diagnosa_pcare)

@@ -257,6 +257,9 @@ struct PcareList {
 };
 
 std::string to_json(const PcareList<RiwayatKunjungan>& list);
+// pendaftaran/tglDaftar/{tgl}/{start}/{limit}: the day's registrations.
+std::string to_json(const PcareList<Pendaftaran>& list);
+WireResult<PcareList<Pendaftaran>> parse_pendaftaran_list(std::string_view json);
 WireResult<PcareList<RiwayatKunjungan>> parse_riwayat_kunjungan(std::string_view json);
 std::string to_json(const PcareList<PcareDokter>& list);
 WireResult<PcareList<PcareDokter>> parse_dokter_pcare(std::string_view json);

@@ -267,7 +267,10 @@ class PcareReader {
   void read() {
     check_context();
     read_status_and_identifiers();
-    read_patient();
+    if (!read_patient()) {
+      out_.jkn = false;
+      return;
+    }
     read_dates();
     read_poli_tkp();
     read_complaint();
@@ -335,7 +338,7 @@ class PcareReader {
 
   // noKartu (Patient identifier, Encounter.subject.identifier, Coverage.subscriberId) and
   // kdProviderPeserta (Patient.generalPractitioner's facility code, else the puskesmas).
-  void read_patient() {
+  bool read_patient() {
     Node subject = object_at(enc_, "subject");
     if (!subject) throw Error::required("Encounter.subject (the Patient) is required", enc_.path + ".subject");
     Node patient = res_.resolve(subject, "Patient", enc_);
@@ -348,6 +351,7 @@ class PcareReader {
       card = found_at(c, "subscriberId");
       if (!card) card = identifier_in(c, sys_.no_kartu);
     }
+    if (!card && ctx_.allow_non_jkn) return false;
     if (!card) {
       throw Error::required(
           "The participant's BPJS card number (noKartu) is missing: give the Patient an identifier in " +
@@ -382,6 +386,7 @@ class PcareReader {
       trace_p("kdProviderPeserta", ctx_.kd_provider,
               "context.kd_provider (no Patient.generalPractitioner with a facility code: registered here)");
     }
+    return true;
   }
 
   std::chrono::year_month_day date_of(const Node& parent, std::string_view key, std::string_view what) {

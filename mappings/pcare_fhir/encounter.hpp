@@ -64,6 +64,10 @@ struct PcareContext {
   char suhu_decimal = ',';                     // "36,5" (kunjungan example) or '.' (uncertain)
   std::string kd_status_pulang_default = "3";  // berobat jalan (outpatient, not referred)
   std::string kd_status_pulang_rujuk = "4";    // rujuk lanjut (referred on)
+  // Routing: a visit whose patient has no BPJS card anywhere (a non-JKN, "umum" patient)
+  // is not for P-Care. true: such a bundle parses to a submission with jkn = false and
+  // nothing else read; false (default): it is a 400 naming Encounter.subject.
+  bool allow_non_jkn = false;
 };
 
 // How the visit reached the patient (KBK contact dimensions, seed-003 §6.2 item 11).
@@ -83,6 +87,7 @@ struct PcareSubmission {
   std::string tgl_daftar{};  // dd-MM-yyyy
   Contact contact = Contact::langsung;
   bool referred = false;  // kunjungan.rujukLanjut is set
+  bool jkn = true;        // false: no BPJS card (only with PcareContext::allow_non_jkn): not for P-Care
 
   bpjs::PendaftaranRequest pendaftaran{};
   bpjs::KunjunganRequest kunjungan{};

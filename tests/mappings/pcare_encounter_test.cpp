@@ -472,3 +472,29 @@ TEST(PcareAnswer, ClassificationTable) {
   EXPECT_TRUE(pf::is_retryable(V::retry));
   EXPECT_FALSE(pf::is_retryable(V::permanent_config));
 }
+
+// Routing: a visit of a patient without a BPJS card (umum) is not for P-Care. With
+// allow_non_jkn the mapping says so instead of refusing; without it the 400 stands.
+TEST(PcareEncounter, NonJknPatientIsNotForPcareWhenRoutingAsks) {
+  auto doc = example();
+  rapidjson::Value& patient = doc["entry"][1]["resource"];
+  ASSERT_STREQ(patient["resourceType"].GetString(), "Patient");
+  rapidjson::Value& ids = patient["identifier"];
+  for (rapidjson::SizeType i = 0; i < ids.Size();) {
+    const auto* system = ids[i].HasMember("system") ? ids[i]["system"].GetString() : "";
+    if (std::string_view(system).find("bpjs-no-kartu") != std::string_view::npos)
+      ids.Erase(ids.Begin() + i);
+    else
+      ++i;
+  }
+  EXPECT_EQ(error_of(doc), "400 Bundle.entry[0].resource.subject");
+  auto ctx = context();
+  ctx.allow_non_jkn = true;
+  const auto s = pf::parse_pcare_bundle(doc, ctx);
+  EXPECT_FALSE(s.jkn);
+  EXPECT_TRUE(s.no_kartu.empty());
+  // A participant's visit is read in full either way.
+  const auto full = pf::parse_pcare_bundle(example(), ctx);
+  EXPECT_TRUE(full.jkn);
+  EXPECT_EQ(full.no_kartu, "0001234567890");
+}
