@@ -35,6 +35,10 @@ std::optional<Role> parse_role(std::string_view s) {
   return value_of<Role>(kRoleNames, s);
 }
 
+bool Tenant::sends_to(std::string_view destination) const {
+  return std::find(destinations.begin(), destinations.end(), destination) != destinations.end();
+}
+
 bool ApiClient::has(Role r) const { return std::find(roles.begin(), roles.end(), r) != roles.end(); }
 
 const OutboxPolicy& OutboxSettings::policy(std::string_view destination) const {
@@ -144,7 +148,8 @@ void read_client(Reader& r, const toml::table& t, const std::string& w, Tenant& 
 
 void read_tenant(Reader& r, const toml::table& t, const std::string& w, Config& c, std::set<std::string>& key_hashes) {
   r.known_keys(t, w,
-               {"id", "kind", "name", "bpjs_provider_code", "satusehat_organization_id", "credentials", "clients"});
+               {"id", "kind", "name", "bpjs_provider_code", "satusehat_organization_id", "satusehat_location_id",
+                "satusehat_location_name", "utc_offset_minutes", "destinations", "credentials", "clients"});
   Tenant tenant;
   tenant.line = static_cast<int>(t.source().begin.line);
   r.read_string(t, w, "id", tenant.id, true);
@@ -162,6 +167,25 @@ void read_tenant(Reader& r, const toml::table& t, const std::string& w, Config& 
   r.read_string(t, w, "name", tenant.name);
   r.read_string(t, w, "bpjs_provider_code", tenant.bpjs_provider_code);
   r.read_string(t, w, "satusehat_organization_id", tenant.satusehat_organization_id);
+  r.read_string(t, w, "satusehat_location_id", tenant.satusehat_location_id);
+  r.read_string(t, w, "satusehat_location_name", tenant.satusehat_location_name);
+  r.read_int(t, w, "utc_offset_minutes", tenant.utc_offset_minutes, -720, 840);
+  if (const toml::node* ds = t.get("destinations")) {
+    const toml::array* da = ds->as_array();
+    if (!da) r.problem(ds, w + ".destinations", "must be an array such as [\"pcare\", \"satusehat\"]");
+    for (std::size_t i = 0; da && i < da->size(); ++i) {
+      auto d = (*da)[i].value<std::string>();
+      if (!d || (*d != kDestinationPcare && *d != kDestinationSatusehat))
+        r.problem(&(*da)[i], w + ".destinations",
+                  "unknown destination '" + (d ? *d : std::string("?")) + "' (one of pcare, satusehat)");
+      else if (!tenant.sends_to(*d))
+        tenant.destinations.push_back(*d);
+    }
+  } else if (tenant.kind == TenantKind::puskesmas) {
+    tenant.destinations = {std::string(kDestinationPcare), std::string(kDestinationSatusehat)};
+  } else if (tenant.kind == TenantKind::rumah_sakit) {
+    tenant.destinations = {std::string(kDestinationSatusehat)};
+  }
   if (const toml::table* cred = r.table(t, w, "credentials")) {
     for (const auto& [k, v] : *cred) {
       const std::string kw = w + ".credentials." + std::string(k.str());
@@ -219,7 +243,8 @@ Config load_config(const std::string& path) {
   c.path = path;
   const std::string base_dir = std::filesystem::path(path).parent_path().string();
 
-  r.known_keys(doc, "", {"server", "limits", "store", "log", "secrets", "bpjs", "audit", "outbox", "tenants"});
+  r.known_keys(doc, "",
+               {"server", "limits", "store", "log", "secrets", "bpjs", "satusehat", "audit", "outbox", "tenants"});
 
   if (const toml::table* s = r.table(doc, "", "server")) {
     r.known_keys(*s, "server", {"listen", "threads", "tls_cert", "tls_key"});
@@ -314,6 +339,24 @@ Config load_config(const std::string& path) {
     std::int64_t empty_ttl = c.bpjs.reference_empty_ttl.count();
     r.read_int(*s, "bpjs", "reference_empty_ttl_ms", empty_ttl, 1000, kThirtyDaysMs);
     c.bpjs.reference_empty_ttl = std::chrono::milliseconds(empty_ttl);
+  }
+
+  if (const toml::table* s = r.table(doc, "", "satusehat")) {
+    r.known_keys(*s, "satusehat",
+                 {"endpoint", "read_timeout_ms", "write_timeout_ms", "refresh_early_ms", "ihs_cache_ttl_ms", "ca_bundle"});
+    r.read_string(*s, "satusehat", "endpoint", c.satusehat.endpoint);
+    const std::string& e = c.satusehat.endpoint;
+    if (e != "simulator" && e != "development" && e != "staging" && e != "production" &&
+        e.rfind("https://", 0) != 0 && e.rfind("http://", 0) != 0)
+      r.problem(s->get("endpoint"), "satusehat.endpoint",
+                "must be \"simulator\", \"development\", \"staging\", \"production\" or an origin like "
+                "\"https://proxy.rs.local:8443\", got \"" + e + "\"");
+    r.read_ms(*s, "satusehat", "read_timeout_ms", c.satusehat.read_timeout);
+    r.read_ms(*s, "satusehat", "write_timeout_ms", c.satusehat.write_timeout);
+    r.read_ms(*s, "satusehat", "refresh_early_ms", c.satusehat.refresh_early);
+    r.read_ms(*s, "satusehat", "ihs_cache_ttl_ms", c.satusehat.ihs_cache_ttl);
+    r.read_string(*s, "satusehat", "ca_bundle", c.satusehat.ca_bundle);
+    if (!c.satusehat.ca_bundle.empty()) c.satusehat.ca_bundle = resolve_path(base_dir, c.satusehat.ca_bundle);
   }
 
   if (const toml::table* s = r.table(doc, "", "audit")) {

@@ -49,8 +49,20 @@ struct Tenant {
   std::string satusehat_organization_id;  // SATUSEHAT Organization id of the facility
   std::map<std::string, SecretRef> credentials;  // e.g. bpjs_cons_id -> env:RS_CONS_ID
   std::vector<ApiClient> clients;
+  // Where a pushed encounter (POST /fhir) goes: "pcare", "satusehat". Default by kind:
+  // puskesmas -> both, rumah_sakit -> satusehat, registry -> none (docs/operations.md).
+  std::vector<std::string> destinations;
+  std::string satusehat_location_id;    // Location (IHS) id for encounters that name none
+  std::string satusehat_location_name;
+  int utc_offset_minutes = 420;         // the facility's zone: WIB 420, WITA 480, WIT 540
   int line = 0;
+
+  bool sends_to(std::string_view destination) const;
 };
+
+// The outbox destinations POST /fhir can route to.
+inline constexpr std::string_view kDestinationPcare = "pcare";
+inline constexpr std::string_view kDestinationSatusehat = "satusehat";
 
 struct Limits {
   std::uint64_t max_body_bytes = 8ull << 20;
@@ -88,6 +100,19 @@ struct BpjsSettings {
   // answer is cached for the shorter of the two.
   std::chrono::milliseconds reference_ttl{std::chrono::hours(24)};
   std::chrono::milliseconds reference_empty_ttl{std::chrono::hours(1)};
+};
+
+// Where SATUSEHAT is (docs/configuration.md, [satusehat]).
+struct SatusehatSettings {
+  // "simulator": the built-in SATUSEHAT simulator on a loopback port (demo, tests);
+  // "development" / "staging" / "production": Kemenkes's published hosts (satusehat-api.md §1.2);
+  // an origin "https://host[:port]": /oauth2/v1 and /fhir-r4/v1 under it (a proxy, a test double).
+  std::string endpoint = "production";
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds refresh_early{300'000};          // tokens are renewed this long before expiry
+  std::chrono::milliseconds ihs_cache_ttl{24 * 3'600'000};   // NIK -> IHS id lookups kept this long
+  std::string ca_bundle;  // PEM file of trusted CAs; empty = the system store
 };
 
 // The audit trail (docs/pdp.md, [audit]).
@@ -140,6 +165,7 @@ struct Config {
   std::string secrets_file;
   Limits limits;
   BpjsSettings bpjs;
+  SatusehatSettings satusehat;
   AuditSettings audit;
   OutboxSettings outbox;
   std::vector<Tenant> tenants;

@@ -15,7 +15,9 @@
 #include "adapter/bpjs_upstream.hpp"
 #include "adapter/cli.hpp"
 #include "adapter/config.hpp"
+#include "adapter/intake_routes.hpp"
 #include "adapter/outbox/engine.hpp"
+#include "adapter/outbox/pcare_destination.hpp"
 #include "adapter/outbox_routes.hpp"
 #include "adapter/reference_routes.hpp"
 #include "adapter/sep_routes.hpp"
@@ -161,12 +163,13 @@ int serve_command(const std::string& config_path, const std::string& listen_over
   add_sep_routes(app, *bpjs, *store, config);
   add_reference_routes(app, *bpjs, *store, metrics, config);
 
-  // The outbox delivery engine (docs/operations.md). Destinations register here with
-  // outbox_engine.add_destination(...) as they are built (P-Care, SATUSEHAT).
+  // The outbox delivery engine (docs/operations.md) and its destinations; POST /fhir feeds it.
   outbox::EngineOptions outbox_options;
   outbox_options.settings = config.outbox;
   outbox::Engine outbox_engine(ioc, *store, metrics, std::move(outbox_options));
+  outbox_engine.add_destination(std::make_shared<outbox::PcareDestination>(*bpjs));
   add_outbox_routes(app, *store, outbox_engine);
+  add_intake_routes(app, *store, outbox_engine, config);
 
   connectors::http::ServerOptions so;
   so.address = config.listen_address;

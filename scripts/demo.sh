@@ -14,6 +14,8 @@ mkdir -p var
 export SIMPUL_DEMO_BPJS_CONS_ID=${SIMPUL_DEMO_BPJS_CONS_ID:-1234}
 export SIMPUL_DEMO_BPJS_SECRET=${SIMPUL_DEMO_BPJS_SECRET:-pwd}
 export SIMPUL_DEMO_BPJS_USER_KEY=${SIMPUL_DEMO_BPJS_USER_KEY:-demo-user-key}
+export SIMPUL_DEMO_PCARE_USER=${SIMPUL_DEMO_PCARE_USER:-demo}
+export SIMPUL_DEMO_PCARE_PASSWORD=${SIMPUL_DEMO_PCARE_PASSWORD:-demo}
 # Demo-only audit master key (published: it protects nothing real; docs/pdp.md).
 export SIMPUL_DEMO_AUDIT_KEY=${SIMPUL_DEMO_AUDIT_KEY:-d31d9e3e62e5393eeabd9b98dc671109e79089f6185a8d2c3ed9f4bdacafa325}
 

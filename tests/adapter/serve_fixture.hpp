@@ -38,6 +38,8 @@ inline const bool kDemoBpjsEnvironment = [] {
   ::setenv("SIMPUL_DEMO_BPJS_CONS_ID", "1234", 0);
   ::setenv("SIMPUL_DEMO_BPJS_SECRET", "pwd", 0);
   ::setenv("SIMPUL_DEMO_BPJS_USER_KEY", "demo-user-key", 0);
+  ::setenv("SIMPUL_DEMO_PCARE_USER", "demo", 0);
+  ::setenv("SIMPUL_DEMO_PCARE_PASSWORD", "demo", 0);
   ::setenv("SIMPUL_DEMO_AUDIT_KEY", "d31d9e3e62e5393eeabd9b98dc671109e79089f6185a8d2c3ed9f4bdacafa325", 0);  // the demo audit master key
   return true;
 }();

@@ -59,7 +59,7 @@ std::string error_of(const rapidjson::Value& doc, const pf::PcareContext& ctx = 
 }
 
 constexpr std::string_view kPendaftaran =
-    R"({"kdProviderPeserta":"17040101","tglDaftar":"02-03-2026","noKartu":"0001234567890","kdPoli":"001",)"
+    R"({"kdProviderPeserta":"0114U003","tglDaftar":"02-03-2026","noKartu":"0001234567890","kdPoli":"001",)"
     R"("keluhan":"Pusing dan tengkuk terasa berat sejak 3 hari","kunjSakit":true,"sistole":160,"diastole":95,)"
     R"("beratBadan":68.5,"tinggiBadan":155,"respRate":20,"heartRate":88,"lingkarPerut":92,"rujukBalik":0,)"
     R"("kdTkp":"10"})";
@@ -69,7 +69,7 @@ constexpr std::string_view kKunjungan =
     R"("keluhan":"Pusing dan tengkuk terasa berat sejak 3 hari","kdSadar":"01","sistole":160,"diastole":95,)"
     R"("beratBadan":68.5,"tinggiBadan":155,"respRate":20,"heartRate":88,"lingkarPerut":92,"kdStatusPulang":"4",)"
     R"("tglPulang":"02-03-2026","kdDokter":"290001","kdDiag1":"I10","kdDiag2":"E11.9","kdDiag3":null,)"
-    R"("kdPoliRujukInternal":null,"rujukLanjut":{"tglEstRujuk":"04-03-2026","kdppk":"1704R001",)"
+    R"("kdPoliRujukInternal":null,"rujukLanjut":{"tglEstRujuk":"04-03-2026","kdppk":"0114R005",)"
     R"("subSpesialis":{"kdSubSpesialis1":"26","kdSarana":"1"},"khusus":null},"kdTacc":-1,"alasanTacc":null,)"
     R"("anamnesa":"Pusing 3 hari, riwayat hipertensi 2 tahun, minum obat tidak teratur","alergiMakan":"00",)"
     R"("alergiUdara":"00","alergiObat":"00","kdPrognosa":"01",)"
@@ -246,7 +246,7 @@ TEST(PcareEncounter, VariantsTeleconsultationKhususTaccUnitsAllergies) {
   const std::string k = b::to_json(s.kunjungan);
   EXPECT_NE(
       k.find(
-          R"("rujukLanjut":{"tglEstRujuk":"04-03-2026","kdppk":"1704R001","subSpesialis":null,)"
+          R"("rujukLanjut":{"tglEstRujuk":"04-03-2026","kdppk":"0114R005","subSpesialis":null,)"
           R"("khusus":{"kdKhusus":"HDL","kdSubSpesialis":null,"catatan":"Hipertensi belum terkontrol dengan DM tipe 2"}})"),
       std::string::npos)
       << k;
