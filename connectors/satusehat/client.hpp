@@ -16,6 +16,9 @@
 //
 // Thread-safe: calls may run concurrently on any threads of the io_context. The io_context
 // and the HttpClient must outlive the SatusehatClient, and the SatusehatClient every call.
+// Credentials are taken by reference: co_await each call at once (or keep them alive).
+// Awaiting callers of token() are not cancellable: they wait for the one refresh, which
+// token_timeout bounds.
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -150,9 +153,8 @@ class SatusehatClient {
   // Forgets the cached token of a client_id (e.g. after its secret was rotated).
   void forget_token(const std::string& client_id);
 
-  struct State;  // caches and in-flight refreshes
-
  private:
+  struct State;   // token cache, IHS cache (behind one mutex)
   enum class Kind { patient, practitioner };
   struct Flight;  // one token refresh in progress and its waiters
   // The cached token, or the one refresh of this client_id (started when there is none).
