@@ -137,7 +137,8 @@ class SatusehatClient {
 
   // POST the transaction Bundle to fhir_base; on 200 returns the response Bundle JSON and the id of the first
   // Encounter entry (response.location "Encounter/<id>/_history/n"; "" when there is none).
-  // Never retried once sent: outcome_unknown() errors are for the caller to reconcile.
+  // Never retried once sent: outcome_unknown() errors are for the caller to reconcile, and so is
+  // `malformed` with a 2xx http_status (accepted, but the answer could not be read).
   struct TransactionResult {
     std::string response_json;
     std::string encounter_id;
