@@ -55,6 +55,19 @@ sed -e 's/BDL-2026-03-02-0042/BDL-@D@-@N@/' -e 's/RJ-2026-03-02-0042/RJ-@D@-@N@/
     -e 's/RX-0042-/RX-@N@-/g' -e 's/RUJ-0042/RUJ-@N@/' -e 's/2026-03-0[24]/@D@/g' \
     -e 's/0001234567890/@C@/' -e 's/0114U003/@F@/' docs/examples/puskesmas-encounter-bundle.json > "$dir/bundle.json"
 
+# The store's own timings from /metrics (simpul_store_operation_duration_seconds: "commit" is
+# the COMMIT with its fsync; other ops run from submission to completion, waiting included):
+# store_snapshot BASE > FILE, then store_ops BEFORE AFTER prints "op count x mean ms" per op.
+store_snapshot() {
+  curl -fsS "$1/metrics" | awk '/^simpul_store_operation_duration_seconds_(sum|count)\{/ {
+    match($0, /op="[^"]*"/); op = substr($0, RSTART + 4, RLENGTH - 5)
+    print op, ($1 ~ /_sum\{/ ? "sum" : "count"), $NF }'
+}
+store_ops() {
+  awk 'FNR == NR {v[$1 " " $2] = $3; next} {d[$1 " " $2] = $3 - v[$1 " " $2]; ops[$1] = 1}
+       END {for (o in ops) if (d[o " count"] > 0)
+              printf "%s%s %d x %.1f ms", (n++ ? ", " : ""), o, d[o " count"], d[o " sum"] / d[o " count"] * 1000}' "$1" "$2"
+}
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now_ms() { date +%s%3N; }
@@ -104,6 +117,7 @@ for run in $(seq 1 "$runs"); do
   n_ss=$(sqlite3 "$dir/run/bench.db" "SELECT count(*) FROM outbox WHERE destination = 'satusehat'")
 
   # Drain: resume both, poll the store every 50 ms until every item is delivered.
+  store_snapshot "$base" > "$dir/run/store0"
   srv0=$(ticks "$pid"); bpjs0=$(ticks "$bpjs_pid"); ss0=0
   [ -n "$ss_pid" ] && ss0=$(ticks "$ss_pid")
   t0=$(now_ms)
@@ -129,6 +143,7 @@ for run in $(seq 1 "$runs"); do
     sleep 0.05
   done
   t1=$(now_ms)
+  store_snapshot "$base" > "$dir/run/store1"
   srv1=$(ticks "$pid"); bpjs1=$(ticks "$bpjs_pid"); ss1=0
   [ -n "$ss_pid" ] && ss1=$(ticks "$ss_pid")
 
@@ -156,6 +171,7 @@ for run in $(seq 1 "$runs"); do
          'BEGIN {printf "%.2f", s / t / ((b - a) / 1000)}')
   echo "run $run: $total items ($n_pcare P-Care, $n_ss SATUSEHAT) delivered in $secs s = $rate deliveries/s" \
        "(P-Care $rate_pcare/s, SATUSEHAT $rate_ss/s); CPU per delivery: $cpu; cores busy $busy; $up"
+  echo "  store during the drain: $(store_ops "$dir/run/store0" "$dir/run/store1")"
   rate_all+=("$rate"); pcare_all+=("$rate_pcare"); ss_all+=("$rate_ss"); cpu_all+=("$cpu_srv")
   stop_all
 done

@@ -39,6 +39,19 @@ if [ -n "${SIMPUL_BENCH_DESTINATIONS:-}" ]; then
   extra+=(-e "/^id = \"pkm-demo\"/a destinations = [$list]")
 fi
 
+# The store's own timings from /metrics (simpul_store_operation_duration_seconds: "commit" is
+# the COMMIT with its fsync; other ops run from submission to completion, waiting included):
+# store_snapshot BASE > FILE, then store_ops BEFORE AFTER prints "op count x mean ms" per op.
+store_snapshot() {
+  curl -fsS "$1/metrics" | awk '/^simpul_store_operation_duration_seconds_(sum|count)\{/ {
+    match($0, /op="[^"]*"/); op = substr($0, RSTART + 4, RLENGTH - 5)
+    print op, ($1 ~ /_sum\{/ ? "sum" : "count"), $NF }'
+}
+store_ops() {
+  awk 'FNR == NR {v[$1 " " $2] = $3; next} {d[$1 " " $2] = $3 - v[$1 " " $2]; ops[$1] = 1}
+       END {for (o in ops) if (d[o " count"] > 0)
+              printf "%s%s %d x %.1f ms", (n++ ? ", " : ""), o, d[o " count"], d[o " sum"] / d[o " count"] * 1000}' "$1" "$2"
+}
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 kids() { awk '{print $16+$17}' /proc/$$/stat; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -59,11 +72,13 @@ for run in $(seq 1 "$runs"); do
   # Warm-up: connections and the server's threads, without touching the outbox.
   wrk -t1 -c"$conns" -d1s -H 'Authorization: Bearer demo-pkm-simpus-key' "$base/fhir/metadata" >/dev/null
 
+  store_snapshot "$base" > "$dir/run/store0"
   srv0=$(ticks "$pid"); wrk0=$(kids)
   out=$(wrk -t1 -c"$conns" -d600s --timeout 10s --latency -s bench/outbox_push.lua "$base/fhir" \
         -- "$dir/bundle.json" "$bundles" 2>"$dir/run/wrk.err")
   srv1=$(ticks "$pid"); wrk1=$(kids)
   sleep 0.5   # requests wrk still had in flight when it stopped (replays: they create nothing)
+  store_snapshot "$base" > "$dir/run/store1"
 
   rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
   p50=$(bench_ms "$(echo "$out" | awk '$1=="50%" {print $2}')")
@@ -81,6 +96,7 @@ for run in $(seq 1 "$runs"); do
   cpu_wrk=$(awk -v a=$((wrk1 - wrk0)) -v n="$done_n" -v t="$hz" 'BEGIN {printf "%.3f", a / t * 1000 / n}')
   echo "run $run: $rps bundles/s, p50 $p50 ms, p99 $p99 ms, errors $errs; outbox: $items = $per_bundle x $bundles," \
        "not pending $sent; CPU per bundle: simpul $cpu ms, wrk $cpu_wrk ms"
+  echo "  store: $(store_ops "$dir/run/store0" "$dir/run/store1")"
   [ "$errs" -eq 0 ] || { echo "  errors (first answers):"; head -5 "$dir/run/wrk.err"; }
   case $per_bundle in
     2.000|3.000) ;;
