@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "fhir/error.hpp"
@@ -193,6 +195,7 @@ class Input {
     Node entries = array_at(root, "entry");
     if (size_of(entries) == 0) throw Error::required("The Bundle has no entries", "Bundle.entry");
     entries_.reserve(size_of(entries));
+    std::unordered_set<std::string> full_urls;
     for (SizeType i = 0; i < size_of(entries); ++i) {
       Node e = element(entries, i);
       Node resource = object_at(e, "resource");
@@ -204,10 +207,8 @@ class Input {
       if (entry.type.empty()) throw Error::required("Every entry's resource needs a resourceType", resource.path + ".resourceType");
       entry.full_url = std::string(text_at(e, "fullUrl"));
       entry.posted = one_of(entry.type, kPosted);
-      for (const Entry& other : entries_) {
-        if (!entry.full_url.empty() && other.full_url == entry.full_url) {
-          throw Error::value("Two entries of the Bundle have the same fullUrl", e.path + ".fullUrl");
-        }
+      if (!entry.full_url.empty() && !full_urls.insert(entry.full_url).second) {
+        throw Error::value("Two entries of the Bundle have the same fullUrl", e.path + ".fullUrl");
       }
       const std::string id(text_at(resource, "id"));
       entry.uuid = uuid_of("simpul-satusehat|" + (entry.full_url.empty() ? "entry[" + std::to_string(i) + "]|" +
@@ -222,6 +223,19 @@ class Input {
       entries_.push_back(std::move(entry));
     }
     if (encounter_ == SIZE_MAX) throw Error::required("The Bundle holds no Encounter", "Bundle.entry");
+    // Indexes, so resolving every reference stays linear in the Bundle: the fullUrl,
+    // "Type/id", and the last two segments of a URL fullUrl (".../Condition/1").
+    for (const Entry& e : entries_) {
+      if (!e.full_url.empty()) {
+        index_.emplace(e.full_url, &e);
+        const auto last = e.full_url.rfind('/');
+        const auto before = last == std::string::npos || last == 0 ? std::string::npos : e.full_url.rfind('/', last - 1);
+        if (before != std::string::npos) index_.emplace(e.full_url.substr(before + 1), &e);
+      }
+      if (const std::string_view id = text_at(e.resource, "id"); !id.empty()) {
+        index_.emplace(e.type + "/" + std::string(id), &e);
+      }
+    }
   }
 
   const std::vector<Entry>& entries() const { return entries_; }
@@ -244,17 +258,15 @@ class Input {
       }
       return {};
     }
-    for (const Entry& e : entries_) {
-      const std::string type_id = e.type + "/" + std::string(text_at(e.resource, "id"));
-      const bool by_url = e.full_url == ref || (e.full_url.size() > ref.size() && e.full_url.ends_with(ref) &&
-                                                e.full_url[e.full_url.size() - ref.size() - 1] == '/');
-      if (by_url || type_id == ref) return {e.resource, &e, e.type};
+    if (auto it = index_.find(std::string(ref)); it != index_.end()) {
+      return {it->second->resource, it->second, it->second->type};
     }
     return {};
   }
 
  private:
   std::vector<Entry> entries_;
+  std::unordered_map<std::string, const Entry*> index_;  // first entry wins
   std::size_t encounter_ = SIZE_MAX;
 };
 

@@ -254,6 +254,24 @@ TEST(SatusehatTransaction, EncounterIdentifierIsBuiltWhenTheInputHasNoSatusehatO
             R"([{"status":"finished","period":{"start":"2026-03-02T01:15:00+00:00"}}])");
 }
 
+TEST(SatusehatTransaction, ReferencesResolveByUrlAndTypeId) {
+  auto d = example();
+  // An absolute fullUrl referenced as Type/id, and an entry found by its id.
+  set(d, "/entry/4/fullUrl", R"("http://simpus.example/fhir/Condition/c5")");
+  set(d, "/entry/0/resource/diagnosis/1/condition/reference", R"("Condition/c5")");
+  set(d, "/entry/19/resource/reasonReference/0/reference", R"("http://simpus.example/fhir/Condition/c5")");
+  set(d, "/entry/3/resource/encounter/reference", R"("urn:uuid:6f1c2a4e-1b0d-4d8e-9a51-0c2f3f6b7a01")");
+  set(d, "/entry/2/resource/id", R"("dok-1")");
+  set(d, "/entry/0/resource/participant/0/individual/reference", R"("Practitioner/dok-1")");
+  auto b = parse(ss::render_transaction(d, context()).bundle_json);
+  EXPECT_EQ(at(resource(b, "Encounter"), "/diagnosis/1/condition/reference"), full_url(b, "Condition", 1));
+  EXPECT_EQ(at(resource(b, "Encounter"), "/participant/0/individual/reference"), "Practitioner/N0002345678901");
+  // A SATUSEHAT literal that is not in the Bundle is kept.
+  set(d, "/entry/3/resource/encounter/reference", R"("Encounter/2823ed1d-3e3e-434e-9a5b-9c579d192787")");
+  auto k = parse(ss::render_transaction(d, context()).bundle_json);
+  EXPECT_EQ(at(resource(k, "Condition", 0), "/encounter/reference"), "Encounter/2823ed1d-3e3e-434e-9a5b-9c579d192787");
+}
+
 TEST(SatusehatTransaction, BadInputNamesTheElement) {
   struct Case {
     const char* name;
@@ -329,6 +347,9 @@ TEST(SatusehatTransaction, BadInputNamesTheElement) {
        "400 Bundle.entry[14].resource.extension"},
       {"medication request without intent", [](auto& d) { erase(d, "/entry/15/resource/intent"); },
        "400 Bundle.entry[15].resource.intent"},
+      {"two entries with one fullUrl",
+       [](auto& d) { set(d, "/entry/4/fullUrl", R"("urn:uuid:6f1c2a4e-1b0d-4d8e-9a51-0c2f3f6b7a04")"); },
+       "400 Bundle.entry[4].fullUrl"},
       {"wrong JSON type", [](auto& d) { set(d, "/entry/0/resource/identifier", R"({"value":"x"})"); },
        "400 Bundle.entry[0].resource.identifier"},
   };
