@@ -1,6 +1,7 @@
 #include "adapter/intake_routes.hpp"
 
 #include <charconv>
+#include <map>
 #include <chrono>
 #include <memory>
 #include <set>
@@ -9,6 +10,7 @@
 
 #include "adapter/auth.hpp"
 #include "adapter/outbox/pcare_destination.hpp"
+#include "adapter/outbox/satusehat_destination.hpp"
 #include "adapter/route_audit.hpp"
 #include "adapter/store/await.hpp"
 #include "adapter/vclaim_routes.hpp"
@@ -105,6 +107,74 @@ class Problems {
   std::optional<fhir::Error> error_;
 };
 
+// Rewrites every {"reference":"#id"} under `v` to the contained resource's "Type/id".
+void resolve_local_references(rapidjson::Value& v, const std::map<std::string, std::string>& local,
+                              rapidjson::Document::AllocatorType& a) {
+  if (v.IsArray()) {
+    for (auto& e : v.GetArray()) resolve_local_references(e, local, a);
+    return;
+  }
+  if (!v.IsObject()) return;
+  for (auto& m : v.GetObject()) {
+    if (m.value.IsString() && std::string_view(m.name.GetString()) == "reference" && m.value.GetStringLength() > 0 &&
+        m.value.GetString()[0] == '#') {
+      auto it = local.find(m.value.GetString() + 1);
+      if (it != local.end()) m.value.SetString(it->second.c_str(), static_cast<rapidjson::SizeType>(it->second.size()), a);
+      continue;
+    }
+    resolve_local_references(m.value, local, a);
+  }
+}
+
+// POST /fhir/Encounter: a lone Encounter with its resources contained becomes the same
+// transaction Bundle a SIMPUS would have sent (entries "Type/id", "#id" references
+// resolved), so every destination reads one shape.
+rapidjson::Document bundle_of_lone_encounter(const rapidjson::Value& encounter) {
+  rapidjson::Document out(rapidjson::kObjectType);
+  auto& a = out.GetAllocator();
+  std::map<std::string, std::string> local;
+  rapidjson::Value entries(rapidjson::kArrayType);
+  rapidjson::Value enc;
+  enc.CopyFrom(encounter, a);
+  rapidjson::Value contained(rapidjson::kArrayType);
+  if (enc.HasMember("contained") && enc["contained"].IsArray()) {
+    contained = std::move(enc["contained"]);
+    enc.RemoveMember("contained");
+  }
+  const std::string enc_id(fhir::string_member(enc, "id").value_or("pushed"));
+  local[enc_id] = "Encounter/" + enc_id;  // contained resources pointing back at their container
+  local[""] = "Encounter/" + enc_id;      // "#": the container itself
+  for (std::size_t i = 0; i < contained.Size(); ++i) {
+    const auto& r = contained[static_cast<rapidjson::SizeType>(i)];
+    const std::string id = r.IsObject() ? std::string(fhir::string_member(r, "id").value_or("")) : "";
+    const std::string type = r.IsObject() ? std::string(fhir::string_member(r, "resourceType").value_or("")) : "";
+    if (!id.empty() && !type.empty()) local[id] = type + "/" + id;
+  }
+  auto entry_of = [&](rapidjson::Value&& resource, const std::string& full_url) {
+    rapidjson::Value e(rapidjson::kObjectType);
+    e.AddMember("fullUrl", rapidjson::Value(full_url.c_str(), a), a);
+    e.AddMember("resource", std::move(resource), a);
+    rapidjson::Value request(rapidjson::kObjectType);
+    request.AddMember("method", "POST", a);
+    const std::string type(fhir::string_member(e["resource"], "resourceType").value_or(""));
+    request.AddMember("url", rapidjson::Value(type.c_str(), a), a);
+    e.AddMember("request", std::move(request), a);
+    entries.PushBack(std::move(e), a);
+  };
+  resolve_local_references(enc, local, a);
+  entry_of(std::move(enc), "Encounter/" + enc_id);
+  for (auto& r : contained.GetArray()) {
+    resolve_local_references(r, local, a);
+    const std::string id = r.IsObject() ? std::string(fhir::string_member(r, "id").value_or("")) : "";
+    const std::string type = r.IsObject() ? std::string(fhir::string_member(r, "resourceType").value_or("")) : "";
+    entry_of(std::move(r), type + "/" + id);
+  }
+  out.AddMember("resourceType", "Bundle", a);
+  out.AddMember("type", "transaction", a);
+  out.AddMember("entry", std::move(entries), a);
+  return out;
+}
+
 class IntakeRoutes {
  public:
   IntakeRoutes(store::Store& store, outbox::Engine& engine, const Config& config)
@@ -112,8 +182,11 @@ class IntakeRoutes {
 
   awaitable<http::Response> push(RequestContext& ctx, audit::AuditEntry& entry, bool lone_encounter) {
     const Tenant& tenant = *ctx.principal->tenant;
-    const rapidjson::Document doc = fhir::parse_resource(ctx.request.body(), body_parse_limits(config_.limits));
-    check_shape(doc, lone_encounter);
+    const rapidjson::Document pushed = fhir::parse_resource(ctx.request.body(), body_parse_limits(config_.limits));
+    check_shape(pushed, lone_encounter);
+    rapidjson::Document wrapped;
+    if (lone_encounter) wrapped = bundle_of_lone_encounter(pushed);
+    const rapidjson::Document& doc = lone_encounter ? wrapped : pushed;
     if (tenant.destinations.empty()) {
       throw fhir::Error::unprocessable("This facility routes pushed encounters to no destination.", {},
                                        "tenant " + tenant.id + " has no destinations");
@@ -125,6 +198,7 @@ class IntakeRoutes {
     for (const std::string& destination : tenant.destinations) {
       try {
         if (destination == kDestinationPcare) outbox::plan_pcare(doc, tenant, today, plan);
+        if (destination == kDestinationSatusehat) outbox::plan_satusehat(doc, tenant, plan);
       } catch (const fhir::Error& e) {
         if (e.status() != 400) throw;
         problems.add(destination == kDestinationPcare ? "P-Care" : "SATUSEHAT", e);

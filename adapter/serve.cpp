@@ -18,6 +18,7 @@
 #include "adapter/intake_routes.hpp"
 #include "adapter/outbox/engine.hpp"
 #include "adapter/outbox/pcare_destination.hpp"
+#include "adapter/outbox/satusehat_destination.hpp"
 #include "adapter/outbox_routes.hpp"
 #include "adapter/reference_routes.hpp"
 #include "adapter/sep_routes.hpp"
@@ -26,6 +27,7 @@
 #include "adapter/version.hpp"
 #include "connectors/sim/bpjs_sim.hpp"
 #include "connectors/sim/listener.hpp"
+#include "connectors/sim/satusehat_sim.hpp"
 #include "connectors/http/server.hpp"
 #include "connectors/observability/log.hpp"
 #include "connectors/observability/metrics.hpp"
@@ -75,6 +77,24 @@ std::unique_ptr<connectors::sim::Listener> start_bpjs_simulator(asio::io_context
   if (options.consumers.empty()) options.consumers.emplace_back();  // the published demo consumer
   auto listener = std::make_unique<sim::Listener>(ioc, sim::ListenerOptions{},
                                                   std::make_shared<sim::BpjsSimulator>(std::move(options)));
+  listener->start();
+  return listener;
+}
+
+// `[satusehat] endpoint = "simulator"`: the built-in SATUSEHAT simulator on a loopback
+// port, accepting exactly the tenants' (resolved) client credentials for their organizations.
+std::unique_ptr<connectors::sim::Listener> start_satusehat_simulator(asio::io_context& ioc, const Config& config) {
+  namespace sim = connectors::sim;
+  sim::SatusehatSimOptions options;
+  options.clients.clear();
+  for (const Tenant& t : config.tenants) {
+    connectors::satusehat::SatusehatCredentials c;
+    if (!outbox::tenant_satusehat_credentials(config, t, c)) continue;
+    options.clients.push_back({c.client_id, c.client_secret, c.organization_id});
+  }
+  if (options.clients.empty()) options.clients.emplace_back();  // the published demo client
+  auto listener = std::make_unique<sim::Listener>(ioc, sim::ListenerOptions{},
+                                                  std::make_shared<sim::SatusehatSimulator>(std::move(options)));
   listener->start();
   return listener;
 }
@@ -168,6 +188,20 @@ int serve_command(const std::string& config_path, const std::string& listen_over
   outbox_options.settings = config.outbox;
   outbox::Engine outbox_engine(ioc, *store, metrics, std::move(outbox_options));
   outbox_engine.add_destination(std::make_shared<outbox::PcareDestination>(*bpjs));
+  std::unique_ptr<connectors::sim::Listener> satusehat_simulator;
+  try {
+    auto endpoints = outbox::satusehat_endpoints(config.satusehat);
+    if (config.satusehat.endpoint == "simulator") {
+      satusehat_simulator = start_satusehat_simulator(ioc, config);
+      endpoints = outbox::satusehat_endpoints_at("http://127.0.0.1:" + std::to_string(satusehat_simulator->port()));
+      obs::log_always(obs::Level::info, "satusehat simulator",
+                      {{"port", static_cast<unsigned>(satusehat_simulator->port())}, {"demo_only", true}});
+    }
+    outbox_engine.add_destination(std::make_shared<outbox::SatusehatDestination>(ioc, config, std::move(endpoints)));
+  } catch (const std::exception& e) {
+    std::cerr << "simpul serve: SATUSEHAT: " << e.what() << "\n";
+    return 1;
+  }
   add_outbox_routes(app, *store, outbox_engine);
   add_intake_routes(app, *store, outbox_engine, config);
 
@@ -204,8 +238,9 @@ int serve_command(const std::string& config_path, const std::string& listen_over
     // The simulator stops after the drain: in-flight requests may still be calling it.
     // In-flight outbox attempts finish (or their leases lapse and they are reconciled later).
     server.shutdown(config.limits.shutdown_grace, [&] {
-      outbox_engine.stop(config.limits.shutdown_grace, [&ioc, &bpjs_simulator] {
+      outbox_engine.stop(config.limits.shutdown_grace, [&ioc, &bpjs_simulator, &satusehat_simulator] {
         if (bpjs_simulator) bpjs_simulator->stop();
+        if (satusehat_simulator) satusehat_simulator->stop();
         ioc.stop();
       });
     });

@@ -26,6 +26,7 @@ bench_config() {
 bench_serve() {
   SIMPUL_DEMO_BPJS_CONS_ID=1234 SIMPUL_DEMO_BPJS_SECRET=pwd SIMPUL_DEMO_BPJS_USER_KEY=demo-user-key \
     SIMPUL_DEMO_PCARE_USER=demo SIMPUL_DEMO_PCARE_PASSWORD=demo \
+    SIMPUL_DEMO_SATUSEHAT_CLIENT_ID=simpul-demo-client SIMPUL_DEMO_SATUSEHAT_CLIENT_SECRET=simpul-demo-secret \
     SIMPUL_DEMO_AUDIT_KEY=d31d9e3e62e5393eeabd9b98dc671109e79089f6185a8d2c3ed9f4bdacafa325 \
     build/simpul serve --config "$1" --listen 127.0.0.1:0 2>"$2" &
 }

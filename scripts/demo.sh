@@ -16,6 +16,8 @@ export SIMPUL_DEMO_BPJS_SECRET=${SIMPUL_DEMO_BPJS_SECRET:-pwd}
 export SIMPUL_DEMO_BPJS_USER_KEY=${SIMPUL_DEMO_BPJS_USER_KEY:-demo-user-key}
 export SIMPUL_DEMO_PCARE_USER=${SIMPUL_DEMO_PCARE_USER:-demo}
 export SIMPUL_DEMO_PCARE_PASSWORD=${SIMPUL_DEMO_PCARE_PASSWORD:-demo}
+export SIMPUL_DEMO_SATUSEHAT_CLIENT_ID=${SIMPUL_DEMO_SATUSEHAT_CLIENT_ID:-simpul-demo-client}
+export SIMPUL_DEMO_SATUSEHAT_CLIENT_SECRET=${SIMPUL_DEMO_SATUSEHAT_CLIENT_SECRET:-simpul-demo-secret}
 # Demo-only audit master key (published: it protects nothing real; docs/pdp.md).
 export SIMPUL_DEMO_AUDIT_KEY=${SIMPUL_DEMO_AUDIT_KEY:-d31d9e3e62e5393eeabd9b98dc671109e79089f6185a8d2c3ed9f4bdacafa325}
 
@@ -57,6 +59,31 @@ curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' -H 'Content-Type: applicat
 echo; echo "\$ curl -sS -X POST ... --data @docs/examples/sep-rawat-jalan.json '$base/fhir/Claim/\$submit' | grep preAuthRef"
 curl -sS -H 'Authorization: Bearer demo-rs-simrs-key' -H 'Content-Type: application/fhir+json' --data "$claim" \
   "$base/fhir/Claim/\$submit?_pretty=true" | grep -E '"preAuthRef"|"disposition"' || true
+# The main job: a puskesmas pushes a finished visit once; Simpul answers 202 with a Task per
+# upstream request and delivers it to P-Care (pendaftaran, then kunjungan) and SATUSEHAT (one
+# transaction) through the built-in simulators, retrying through outages, never twice.
+echo; echo "\$ curl -sS -X POST -H 'Authorization: Bearer demo-pkm-simpus-key' --data @docs/examples/puskesmas-encounter-bundle.json $base/fhir"
+tasks=$(curl -sS -H 'Authorization: Bearer demo-pkm-simpus-key' -H 'Content-Type: application/fhir+json' \
+  --data @docs/examples/puskesmas-encounter-bundle.json -w '\n%{http_code}' "$base/fhir" |
+  tee var/demo-push.json | grep -oE '"resourceType":"Task","id":"[0-9]+"' | grep -oE '[0-9]+' || true)
+echo "HTTP $(tail -1 var/demo-push.json), Tasks: $(echo $tasks)"
+task() { curl -sS -H 'Authorization: Bearer demo-pkm-simpus-key' "$base/fhir/Task/$1"; }
+for _ in $(seq 1 100); do  # until every Task is completed or failed (at most 20 s)
+  pending=0
+  for id in $tasks; do task "$id" | grep -qE '^\{"resourceType":"Task","id":"[0-9]+","status":"(completed|failed)"' || pending=1; done
+  [ $pending = 0 ] && break
+  sleep 0.2
+done
+echo "Where it went (GET /fhir/Task/{id}):"
+for id in $tasks; do
+  t=$(task "$id")
+  step=$(echo "$t" | grep -oE '"text":"(P-Care [a-z]+|SATUSEHAT [A-Za-z ]+)"' | head -1 | cut -d'"' -f4)
+  status=$(echo "$t" | grep -oE '"status":"[a-z-]+"' | head -1 | cut -d'"' -f4)
+  out=$(echo "$t" | grep -oE '"valueIdentifier":\{"system":"[^"]*","value":"[^"]*"' |
+    sed -E 's/.*sid\/([^"]*)","value":"([^"]*)"/\1 = \2/')
+  echo "  Task/$id  $step: $status  $out"
+done
+echo
 echo "\$ curl -sS $base/metrics | grep ^simpul_http_requests_total"
 curl -sS "$base/metrics" | grep '^simpul_http_requests_total' || true
 echo

@@ -381,7 +381,8 @@ Result<detail::IssuedToken> read_token(const http::HttpResponse& r) {
 }  // namespace
 
 asio::awaitable<Result<std::string>> SatusehatClient::token(const SatusehatCredentials& credentials) {
-  co_return co_await acquire_token(credentials, {});
+  Result<std::string> result = co_await acquire_token(credentials, {});
+  co_return result;
 }
 
 asio::awaitable<Result<std::string>> SatusehatClient::acquire_token(const SatusehatCredentials& credentials,
@@ -410,19 +411,24 @@ asio::awaitable<Result<std::string>> SatusehatClient::acquire_token(const Satuse
   if (lead) {
     asio::co_spawn(io_, refresh_token(credentials, flight), asio::detached);
   }
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Result<std::string>)>(
-      [this, flight](auto handler) {
-        auto done = http::detail::make_completion<Result<std::string>>(std::move(handler), io_.get_executor());
-        std::unique_lock lock(state_->mu);
-        if (flight->done) {
-          Result<std::string> r = *flight->result;
-          lock.unlock();
-          done->complete(std::move(r));
-        } else {
-          flight->waiters.push_back(std::move(done));
-        }
-      },
-      asio::use_awaitable);
+  // A named initiation and a named result: GCC 12 destroys the temporaries of a
+  // `co_return co_await f([captures])` twice (the captured shared_ptr was released twice:
+  // heap-use-after-free under ASan when a token refresh failed).
+  auto initiate = [this, flight](auto handler) {
+    auto done = http::detail::make_completion<Result<std::string>>(std::move(handler), io_.get_executor());
+    std::unique_lock lock(state_->mu);
+    if (flight->done) {
+      Result<std::string> r = *flight->result;
+      lock.unlock();
+      done->complete(std::move(r));
+    } else {
+      flight->waiters.push_back(std::move(done));
+    }
+  };
+  Result<std::string> result =
+      co_await asio::async_initiate<decltype(asio::use_awaitable), void(Result<std::string>)>(initiate,
+                                                                                              asio::use_awaitable);
+  co_return result;
 }
 
 asio::awaitable<void> SatusehatClient::refresh_token(SatusehatCredentials credentials,
@@ -667,12 +673,14 @@ asio::awaitable<Result<http::HttpResponse>> SatusehatClient::fhir_call(const Sat
 
 asio::awaitable<Result<std::string>> SatusehatClient::patient_ihs(const SatusehatCredentials& credentials,
                                                                   std::string nik) {
-  co_return co_await lookup_ihs(credentials, Kind::patient, std::move(nik));
+  Result<std::string> result = co_await lookup_ihs(credentials, Kind::patient, std::move(nik));
+  co_return result;
 }
 
 asio::awaitable<Result<std::string>> SatusehatClient::practitioner_ihs(const SatusehatCredentials& credentials,
                                                                        std::string nik) {
-  co_return co_await lookup_ihs(credentials, Kind::practitioner, std::move(nik));
+  Result<std::string> result = co_await lookup_ihs(credentials, Kind::practitioner, std::move(nik));
+  co_return result;
 }
 
 asio::awaitable<Result<std::string>> SatusehatClient::lookup_ihs(const SatusehatCredentials& credentials, Kind kind,

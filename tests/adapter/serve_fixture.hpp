@@ -40,6 +40,8 @@ inline const bool kDemoBpjsEnvironment = [] {
   ::setenv("SIMPUL_DEMO_BPJS_USER_KEY", "demo-user-key", 0);
   ::setenv("SIMPUL_DEMO_PCARE_USER", "demo", 0);
   ::setenv("SIMPUL_DEMO_PCARE_PASSWORD", "demo", 0);
+  ::setenv("SIMPUL_DEMO_SATUSEHAT_CLIENT_ID", "simpul-demo-client", 0);
+  ::setenv("SIMPUL_DEMO_SATUSEHAT_CLIENT_SECRET", "simpul-demo-secret", 0);
   ::setenv("SIMPUL_DEMO_AUDIT_KEY", "d31d9e3e62e5393eeabd9b98dc671109e79089f6185a8d2c3ed9f4bdacafa325", 0);  // the demo audit master key
   return true;
 }();
@@ -59,7 +61,8 @@ inline std::string read_file(const std::filesystem::path& p) {
 // `bpjs_section`, when given, replaces the demo's `[bpjs]` lines (endpoint = "simulator").
 inline std::filesystem::path write_config(const std::filesystem::path& dir, const std::string& limits_extra,
                                           const std::string& listen = "127.0.0.1:0",
-                                          const std::string& server_extra = "", const std::string& bpjs_section = "") {
+                                          const std::string& server_extra = "", const std::string& bpjs_section = "",
+                                          const std::string& satusehat_section = "") {
   std::string demo = read_file(std::filesystem::path(SIMPUL_SOURCE_DIR) / "config/demo.toml");
   demo = std::regex_replace(demo, std::regex("url = \"sqlite:[^\"]*\""),
                             "url = \"sqlite:" + (dir / "t.db").string() + "\"");
@@ -78,6 +81,9 @@ inline std::filesystem::path write_config(const std::filesystem::path& dir, cons
   if (!bpjs_section.empty())
     demo = std::regex_replace(demo, std::regex("\\[bpjs\\]\nendpoint = \"simulator\"\n"),
                               "[bpjs]\n" + bpjs_section + "\n");
+  if (!satusehat_section.empty())
+    demo = std::regex_replace(demo, std::regex("\\[satusehat\\]\nendpoint = \"simulator\"\n"),
+                              "[satusehat]\n" + satusehat_section + "\n");
   if (!server_extra.empty())
     demo = std::regex_replace(demo, std::regex("\\[server\\]\n"), "[server]\n" + server_extra + "\n");
   auto path = dir / "simpul.toml";
@@ -148,9 +154,9 @@ inline Reply call(std::uint16_t port, bhttp::verb method, const std::string& tar
 class ServeTest : public ::testing::Test {
  protected:
   void start(const std::string& limits_extra = "", const std::string& server_extra = "",
-             const std::string& bpjs_section = "") {
+             const std::string& bpjs_section = "", const std::string& satusehat_section = "") {
     prepare_dir();
-    auto cfg = write_config(dir_, limits_extra, "127.0.0.1:0", server_extra, bpjs_section);
+    auto cfg = write_config(dir_, limits_extra, "127.0.0.1:0", server_extra, bpjs_section, satusehat_section);
     server_.emplace(
         std::vector<std::string>{std::string(SIMPUL_BINARY_DIR) + "/simpul", "serve", "--config", cfg.string()},
         dir_ / "stderr.log");
