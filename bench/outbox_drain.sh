@@ -6,7 +6,8 @@
 # (max_concurrent, max_connections) raised to that concurrency. With both destinations
 # suspended, wrk (bench/outbox_push.lua) pushes N different visits (P-Care allows one
 # registration per card, day and poli: visits cycle through 18 simulator cards and count days
-# from 2026-01-01); then both are resumed and the script polls the store until every item is
+# from 2026-01-01; every visit keeps the example's NIKs, so SATUSEHAT's IHS lookups are cached
+# after the first); then both are resumed and the script polls the store until every item is
 # delivered. Deliveries/s = items / (time from the resume to the last delivery). Afterwards
 # the simulators must hold exactly N pendaftaran, N kunjungan (and N Encounters): nothing sent
 # twice.
