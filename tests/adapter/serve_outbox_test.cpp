@@ -19,7 +19,7 @@ class ServeOutboxTest : public ServeTest {
   static st::OutboxItem item(const std::string& tenant, const std::string& source_id) {
     st::OutboxItem i;
     i.tenant = tenant;
-    i.destination = "pcare";
+    i.destination = "registry";  // no worker serves it here: only the admin API moves these items
     i.source_type = "Encounter";
     i.source_id = source_id;
     i.source_version = "1";
@@ -37,7 +37,7 @@ TEST_F(ServeOutboxTest, AdminApiListsShowsRetriesReplaysSuspendsWithinItsTenantO
     dead = store->enqueue_outbox(item("rs-demo", "enc-2")).id;
     theirs = store->enqueue_outbox(item("pkm-demo", "enc-3")).id;
     st::OutboxClaim c;
-    c.destination = "pcare";
+    c.destination = "registry";
     c.tenant = "rs-demo";
     c.owner = "test";
     c.lease_ms = 60'000;
@@ -61,7 +61,7 @@ TEST_F(ServeOutboxTest, AdminApiListsShowsRetriesReplaysSuspendsWithinItsTenantO
   EXPECT_EQ(list.body.find("\"id\":" + id_theirs + ","), std::string::npos);
   EXPECT_EQ(list.body.find("3171012345678901"), std::string::npos);  // no payload bytes
   EXPECT_NE(list.body.find("payload_sha256"), std::string::npos);
-  auto filtered = call(port_, bhttp::verb::get, "/admin/outbox?status=dead&destination=pcare", kAdminKey);
+  auto filtered = call(port_, bhttp::verb::get, "/admin/outbox?status=dead&destination=registry", kAdminKey);
   ASSERT_EQ(filtered.status, 200u);
   EXPECT_NE(filtered.body.find("\"count\":1"), std::string::npos) << filtered.body;
   EXPECT_EQ(call(port_, bhttp::verb::get, "/admin/outbox?status=nonsense", kAdminKey).status, 400u);
@@ -77,18 +77,18 @@ TEST_F(ServeOutboxTest, AdminApiListsShowsRetriesReplaysSuspendsWithinItsTenantO
   ASSERT_EQ(retried.status, 200u) << retried.body;
   EXPECT_NE(retried.body.find("\"status\":\"pending\""), std::string::npos);
 
-  auto replayed = call(port_, bhttp::verb::post, "/admin/outbox/replay?status=retrying&destination=pcare", kAdminKey);
+  auto replayed = call(port_, bhttp::verb::post, "/admin/outbox/replay?status=retrying&destination=registry", kAdminKey);
   ASSERT_EQ(replayed.status, 200u) << replayed.body;
   EXPECT_NE(replayed.body.find("\"replayed\":1"), std::string::npos) << replayed.body;
   EXPECT_EQ(call(port_, bhttp::verb::post, "/admin/outbox/replay?status=delivered", kAdminKey).status, 400u);
 
-  auto suspended = call(port_, bhttp::verb::post, "/admin/destinations/rs-demo/pcare/suspend?reason=PKS", kAdminKey);
+  auto suspended = call(port_, bhttp::verb::post, "/admin/destinations/rs-demo/registry/suspend?reason=PKS", kAdminKey);
   ASSERT_EQ(suspended.status, 200u) << suspended.body;
   EXPECT_NE(suspended.body.find("\"changed\":true"), std::string::npos);
   auto listed = call(port_, bhttp::verb::get, "/admin/destinations/rs-demo", kAdminKey);
   ASSERT_EQ(listed.status, 200u);
-  EXPECT_NE(listed.body.find("\"destination\":\"pcare\""), std::string::npos) << listed.body;
-  ASSERT_EQ(call(port_, bhttp::verb::post, "/admin/destinations/rs-demo/pcare/resume", kAdminKey).status, 200u);
+  EXPECT_NE(listed.body.find("\"destination\":\"registry\""), std::string::npos) << listed.body;
+  ASSERT_EQ(call(port_, bhttp::verb::post, "/admin/destinations/rs-demo/registry/resume", kAdminKey).status, 200u);
 
   // Another tenant's admin: 403 on every route, for this tenant's items and destinations.
   const std::string other = kOtherTenantAdmin;
@@ -97,8 +97,8 @@ TEST_F(ServeOutboxTest, AdminApiListsShowsRetriesReplaysSuspendsWithinItsTenantO
   EXPECT_EQ(call(port_, bhttp::verb::post, "/admin/outbox/" + id_mine + "/retry", other).status, 403u);
   EXPECT_EQ(call(port_, bhttp::verb::post, "/admin/outbox/replay?tenant=rs-demo", other).status, 403u);
   EXPECT_EQ(call(port_, bhttp::verb::get, "/admin/destinations/rs-demo", other).status, 403u);
-  EXPECT_EQ(call(port_, bhttp::verb::post, "/admin/destinations/rs-demo/pcare/suspend", other).status, 403u);
-  EXPECT_EQ(call(port_, bhttp::verb::post, "/admin/destinations/rs-demo/pcare/resume", other).status, 403u);
+  EXPECT_EQ(call(port_, bhttp::verb::post, "/admin/destinations/rs-demo/registry/suspend", other).status, 403u);
+  EXPECT_EQ(call(port_, bhttp::verb::post, "/admin/destinations/rs-demo/registry/resume", other).status, 403u);
   // ... and this tenant's admin for the other's.
   EXPECT_EQ(call(port_, bhttp::verb::get, "/admin/outbox/" + id_theirs, kAdminKey).status, 403u);
   EXPECT_EQ(call(port_, bhttp::verb::post, "/admin/outbox/" + id_theirs + "/retry", kAdminKey).status, 403u);
