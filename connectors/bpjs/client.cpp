@@ -98,21 +98,7 @@ std::string limiter_key(std::string_view cons_id) {
   return "bpjs:" + hex_encode(std::span<const std::uint8_t>(d.data(), 8));
 }
 
-std::string path_segment(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string path_segment(std::string_view text) { return http::percent_encode(text); }
 
 std::shared_ptr<UpstreamClock> UpstreamClocks::for_cons_id(const std::string& cons_id) {
   const std::string key = limiter_key(cons_id);

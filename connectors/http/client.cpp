@@ -13,6 +13,8 @@
 // the fd is closed, and at shutdown.
 #include "connectors/http/client.hpp"
 
+#include <cctype>
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -948,6 +950,22 @@ ClientStats HttpClient::stats() const {
 
 const ClientOptions& HttpClient::options() const {
   return core_->opts;
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace simpul::connectors::http

@@ -215,4 +215,8 @@ class HttpClient {
   std::shared_ptr<Core> core_{};
 };
 
+// RFC 3986 percent-encoding of everything but the unreserved characters (A-Z a-z 0-9 - . _ ~):
+// a URL path segment, a query value or a form value.
+std::string percent_encode(std::string_view text);
+
 }  // namespace simpul::connectors::http

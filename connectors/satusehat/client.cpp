@@ -103,26 +103,8 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view valu
 
 namespace {
 
-bool is_unreserved(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
 // Percent-encodes everything but the unreserved characters (query values, form values).
-std::string pct(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3);
-  for (unsigned char c : text) {
-    if (is_unreserved(c)) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string pct(std::string_view text) { return http::percent_encode(text); }
 
 // Replaces every occurrence of each non-empty secret by "<redacted>".
 void scrub(std::string& text, std::initializer_list<std::string_view> secrets) {
