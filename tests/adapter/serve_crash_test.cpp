@@ -27,19 +27,6 @@ namespace sim = simpul::connectors::sim;
 
 constexpr int kVisits = 2000;
 
-rapidjson::Document json_of(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
-
-std::string dump(const rapidjson::Value& v) {
-  rapidjson::StringBuffer s;
-  rapidjson::Writer<rapidjson::StringBuffer> w(s);
-  v.Accept(w);
-  return s.GetString();
-}
-
 struct Card {
   std::string no_kartu, nik, fktp;
 };

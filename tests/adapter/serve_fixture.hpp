@@ -21,6 +21,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "tests/adapter/process.hpp"
 
@@ -49,6 +52,19 @@ inline const bool kDemoBpjsEnvironment = [] {
 inline const std::string kKey = "demo-rs-simrs-key";
 inline const std::string kAdminKey = "demo-rs-admin-key";
 inline const std::string kOtherTenantAdmin = "demo-pkm-admin-key";
+
+inline rapidjson::Document json_of(const std::string& text) {
+  rapidjson::Document d;
+  d.Parse(text.c_str(), text.size());
+  return d;
+}
+
+inline std::string dump(const rapidjson::Value& v) {
+  rapidjson::StringBuffer s;
+  rapidjson::Writer<rapidjson::StringBuffer> w(s);
+  v.Accept(w);
+  return s.GetString();
+}
 
 inline std::string read_file(const std::filesystem::path& p) {
   std::ifstream f(p);

@@ -22,19 +22,6 @@ using namespace simpul::testing::serve;
 constexpr const char* kSimpusKey = "demo-pkm-simpus-key";
 constexpr const char* kPkmAdminKey = "demo-pkm-admin-key";
 
-rapidjson::Document json_of(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str());
-  return d;
-}
-
-std::string dump(const rapidjson::Value& v) {
-  rapidjson::StringBuffer s;
-  rapidjson::Writer<rapidjson::StringBuffer> w(s);
-  v.Accept(w);
-  return s.GetString();
-}
-
 rapidjson::Document example() {
   return json_of(read_file(std::filesystem::path(SIMPUL_SOURCE_DIR) / "docs/examples/puskesmas-encounter-bundle.json"));
 }

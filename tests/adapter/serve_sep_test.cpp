@@ -14,12 +14,6 @@ namespace {
 
 using namespace simpul::testing::serve;
 
-rapidjson::Document json_of(const std::string& text) {
-  rapidjson::Document d;
-  d.Parse(text.c_str(), text.size());
-  return d;
-}
-
 std::int64_t int_at(const rapidjson::Value& root, std::initializer_list<const char*> path) {
   const rapidjson::Value* v = &root;
   for (const char* k : path) {
