@@ -52,3 +52,30 @@ bench_ms() {
     *s) awk -v x="${1%s}" 'BEGIN{print x*1000}' ;;
   esac
 }
+
+# CPU ticks (user + system) of process $1, of this shell's waited-for children; the median of the arguments.
+ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+kids() { awk '{print $16+$17}' /proc/$$/stat; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# The store's own timings from /metrics (simpul_store_operation_duration_seconds: "commit" is
+# the COMMIT with its fsync; other ops run from submission to completion, waiting included):
+# store_snapshot BASE > FILE, then store_ops BEFORE AFTER prints "op count x mean ms" per op.
+store_snapshot() {
+  curl -fsS "$1/metrics" | awk '/^simpul_store_operation_duration_seconds_(sum|count)\{/ {
+    match($0, /op="[^"]*"/); op = substr($0, RSTART + 4, RLENGTH - 5)
+    print op, ($1 ~ /_sum\{/ ? "sum" : "count"), $NF }'
+}
+store_ops() {
+  awk 'FNR == NR {v[$1 " " $2] = $3; next} {d[$1 " " $2] = $3 - v[$1 " " $2]; ops[$1] = 1}
+       END {for (o in ops) if (d[o " count"] > 0)
+              printf "%s%s %d x %.1f ms", (n++ ? ", " : ""), o, d[o " count"], d[o " sum"] / d[o " count"] * 1000}' "$1" "$2"
+}
+
+# outbox_bundle_template FILE: the reference puskesmas bundle with the visit number (@N@),
+# date (@D@), card (@C@) and its FKTP (@F@) as placeholders (bench/outbox_push.lua fills them).
+outbox_bundle_template() {
+  sed -e 's/BDL-2026-03-02-0042/BDL-@D@-@N@/' -e 's/RJ-2026-03-02-0042/RJ-@D@-@N@/' \
+      -e 's/RX-0042-/RX-@N@-/g' -e 's/RUJ-0042/RUJ-@N@/' -e 's/2026-03-0[24]/@D@/g' \
+      -e 's/0001234567890/@C@/' -e 's/0114U003/@F@/' docs/examples/puskesmas-encounter-bundle.json > "$1"
+}

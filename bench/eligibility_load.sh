@@ -39,9 +39,6 @@ wrk.body = '{"resourceType":"CoverageEligibilityRequest","servicedDate":"2025-06
 LUA
 # Warm-up (connections to the simulator, caches), then the measured run.
 wrk -t1 -c"$conns" -d3s -s "$dir/post.lua" "http://127.0.0.1:$port/fhir/CoverageEligibilityRequest/\$check" >/dev/null
-# CPU ticks (user+sys) of a process, and of this shell's finished children (wrk).
-ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-kids() { awk '{print $16+$17}' /proc/$$/stat; }
 sim0=$(ticks "$sim_pid"); srv0=$(ticks "$serve_pid"); wrk0=$(kids)
 out=$(wrk -t1 -c"$conns" -d"${secs}s" --timeout 10s --latency -s "$dir/post.lua" \
       "http://127.0.0.1:$port/fhir/CoverageEligibilityRequest/\$check")

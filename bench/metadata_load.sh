@@ -28,6 +28,5 @@ for i in $(seq 1 "$runs"); do
   rps_all+=("$rps")
   p99_all+=("$p99")
 done
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 to_ms() { for v in "$@"; do bench_ms "$v"; done; }
 echo "median: $(median "${rps_all[@]}") req/s, p99 $(median $(to_ms "${p99_all[@]}")) ms ($conns connections, ${secs}s x $runs, wrk -t1, server threads = cores)"

@@ -52,25 +52,8 @@ stop_all() {
 }
 trap 'stop_all; [ -n "${SIMPUL_BENCH_KEEP:-}" ] && echo "kept $dir" || rm -rf "$dir"' EXIT
 
-sed -e 's/BDL-2026-03-02-0042/BDL-@D@-@N@/' -e 's/RJ-2026-03-02-0042/RJ-@D@-@N@/' \
-    -e 's/RX-0042-/RX-@N@-/g' -e 's/RUJ-0042/RUJ-@N@/' -e 's/2026-03-0[24]/@D@/g' \
-    -e 's/0001234567890/@C@/' -e 's/0114U003/@F@/' docs/examples/puskesmas-encounter-bundle.json > "$dir/bundle.json"
+outbox_bundle_template "$dir/bundle.json"
 
-# The store's own timings from /metrics (simpul_store_operation_duration_seconds: "commit" is
-# the COMMIT with its fsync; other ops run from submission to completion, waiting included):
-# store_snapshot BASE > FILE, then store_ops BEFORE AFTER prints "op count x mean ms" per op.
-store_snapshot() {
-  curl -fsS "$1/metrics" | awk '/^simpul_store_operation_duration_seconds_(sum|count)\{/ {
-    match($0, /op="[^"]*"/); op = substr($0, RSTART + 4, RLENGTH - 5)
-    print op, ($1 ~ /_sum\{/ ? "sum" : "count"), $NF }'
-}
-store_ops() {
-  awk 'FNR == NR {v[$1 " " $2] = $3; next} {d[$1 " " $2] = $3 - v[$1 " " $2]; ops[$1] = 1}
-       END {for (o in ops) if (d[o " count"] > 0)
-              printf "%s%s %d x %.1f ms", (n++ ? ", " : ""), o, d[o " count"], d[o " sum"] / d[o " count"] * 1000}' "$1" "$2"
-}
-ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now_ms() { date +%s%3N; }
 hz=$(getconf CLK_TCK)
 rate_all=(); pcare_all=(); ss_all=(); cpu_all=()
