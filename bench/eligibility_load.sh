@@ -24,7 +24,7 @@ pids+=($sim_pid)
 sim_port=$(bench_port "$dir/sim.log")
 
 bench_config "$dir/bench.toml" "$dir" warn \
-  -e "s|^endpoint = .*|endpoint = \"http://127.0.0.1:$sim_port\"\\nmax_concurrent = $conns\\nmax_connections = $conns\\nmax_waiting = $((conns * 4))|"
+  -e "/^\[bpjs\]/,/^\[/ s|^endpoint = .*|endpoint = \"http://127.0.0.1:$sim_port\"\\nmax_concurrent = $conns\\nmax_connections = $conns\\nmax_waiting = $((conns * 4))|"
 bench_serve "$dir/bench.toml" "$dir/server.log"
 serve_pid=$!
 pids+=($serve_pid)
