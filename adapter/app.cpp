@@ -19,6 +19,11 @@
 
 namespace simpul::adapter {
 
+connectors::http::Response fhir_response(const RequestContext& ctx, unsigned status, const rapidjson::Value& resource) {
+  return connectors::http::make_response(status, fhir::to_json(resource, ctx.pretty),
+                                         std::string(fhir::content_type_of(ctx.format)));
+}
+
 fhir::ParseLimits body_parse_limits(const Limits& limits) {
   fhir::ParseLimits p;
   p.max_depth = limits.json_max_depth;

@@ -46,6 +46,9 @@ struct RequestContext {
 // The JSON parse limits of a request body ([limits] json_max_depth, max_body_bytes).
 fhir::ParseLimits body_parse_limits(const Limits& limits);
 
+// `resource` as the answer, in the negotiated FHIR format (_pretty honoured).
+connectors::http::Response fhir_response(const RequestContext& ctx, unsigned status, const rapidjson::Value& resource);
+
 using RouteHandler = std::function<boost::asio::awaitable<connectors::http::Response>(RequestContext&)>;
 
 struct Route {

@@ -34,16 +34,6 @@ constexpr std::string_view kDestinationSystem = "https://fhir.simpul.id/CodeSyst
 constexpr std::string_view kAttemptsExtension = "https://fhir.simpul.id/StructureDefinition/outbox-attempts";
 constexpr std::string_view kUpstreamIdSystemBase = "https://fhir.simpul.id/sid/";
 
-// yyyy-MM-dd at UTC + offset.
-std::string date_at_offset(std::chrono::system_clock::time_point now, int offset_minutes) {
-  const auto local = std::chrono::floor<std::chrono::days>(now + std::chrono::minutes(offset_minutes));
-  const std::chrono::year_month_day d{local};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                static_cast<unsigned>(d.day()));
-  return buf;
-}
-
 std::string instant_of(store::UnixMillis ms) {
   return jakarta_instant(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
 }
@@ -79,11 +69,6 @@ std::string step_label(const store::OutboxItem& item) {
   if (item.destination == kDestinationPcare) return "P-Care " + item.source_type;
   if (item.destination == kDestinationSatusehat) return "SATUSEHAT " + item.source_type + " transaction";
   return item.destination + " " + item.source_type;
-}
-
-http::Response fhir_answer(RequestContext& ctx, unsigned status, const rapidjson::Value& resource) {
-  return http::make_response(status, fhir::to_json(resource, ctx.pretty),
-                             std::string(fhir::content_type_of(ctx.format)));
 }
 
 // The 400s of every destination in one OperationOutcome: a SIMPUS fixes them all at once.
@@ -194,7 +179,7 @@ class IntakeRoutes {
 
     outbox::IntakePlan plan;
     Problems problems;
-    const std::string today = date_at_offset(std::chrono::system_clock::now(), tenant.utc_offset_minutes);
+    const std::string today = local_date(std::chrono::system_clock::now(), tenant.utc_offset_minutes);
     for (const std::string& destination : tenant.destinations) {
       try {
         if (destination == kDestinationPcare) outbox::plan_pcare(doc, tenant, today, plan);
@@ -283,7 +268,7 @@ class IntakeRoutes {
     }
     b.put(out, "entry", std::move(entries));
     for (const auto& d : destinations) engine_.wake(d);
-    http::Response res = fhir_answer(ctx, 202, out);
+    http::Response res = fhir_response(ctx, 202, out);
     if (!any_created) {
       res.set("Idempotent-Replayed", "true");
       entry.event += ".replayed";
@@ -300,7 +285,7 @@ class IntakeRoutes {
     entry.resource_id = text;
     const auto item = store_.get_outbox_item(ctx.principal->tenant->id, id);
     if (!item) throw fhir::Error::not_found("No such Task.", "Task.id");  // another tenant's is not yours to see
-    co_return fhir_answer(ctx, 200, task_resource(*item));
+    co_return fhir_response(ctx, 200, task_resource(*item));
   }
 
  private:

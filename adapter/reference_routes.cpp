@@ -58,9 +58,7 @@ std::optional<http::Response> dry_run(RequestContext& ctx, BpjsUpstream& upstrea
     wires.push_back(l.wire);
     trace.insert(trace.end(), l.trace.begin(), l.trace.end());
   }
-  return http::make_response(200,
-                             fhir::to_json(dry_run_parameters(client, bpjs::Service::vclaim, wires, trace), ctx.pretty),
-                             std::string(fhir::content_type_of(ctx.format)));
+  return fhir_response(ctx, 200, dry_run_parameters(client, bpjs::Service::vclaim, wires, trace));
 }
 
 // ------------------------------------------------------------------ answers
@@ -98,8 +96,7 @@ struct Combined {
 // 200 with the resource; X-Simpul-Cache says hit / miss / stale, and a stale answer
 // also carries the HTTP Warning 110.
 http::Response answer(RequestContext& ctx, const rapidjson::Value& resource, CacheResult result) {
-  auto res =
-      http::make_response(200, fhir::to_json(resource, ctx.pretty), std::string(fhir::content_type_of(ctx.format)));
+  auto res = fhir_response(ctx, 200, resource);
   res.set("X-Simpul-Cache", std::string(to_string(result)));
   if (result == CacheResult::stale) res.set("Warning", "110 simpul \"Response is Stale\"");
   return res;

@@ -45,11 +45,6 @@ std::string retry_after_seconds(std::chrono::milliseconds d) {
   return std::to_string(std::max<long long>(1, std::chrono::ceil<std::chrono::seconds>(d).count()));
 }
 
-http::Response fhir_answer(RequestContext& ctx, unsigned status, const rapidjson::Value& resource) {
-  return http::make_response(status, fhir::to_json(resource, ctx.pretty),
-                             std::string(fhir::content_type_of(ctx.format)));
-}
-
 // V-Claim SEP numbers: 19 characters, kode PPK (8) + MMYY + 'V' + sequence.
 void check_no_sep(std::string_view no_sep, std::string_view expression) {
   const bool ok = no_sep.size() == 19 && std::all_of(no_sep.begin(), no_sep.end(), [](char c) {
@@ -199,7 +194,7 @@ http::Response replay(RequestContext& ctx, const store::IdempotencyRecord& recor
   entry.resource_id = answered_no_sep(body);
   entry.event += ".replayed";
   entry.destination.clear();  // answered from the store: nothing was sent
-  http::Response res = fhir_answer(ctx, static_cast<unsigned>(record.response_status), body);
+  http::Response res = fhir_response(ctx, static_cast<unsigned>(record.response_status), body);
   res.set("Idempotent-Replayed", "true");
   return res;
 }
@@ -232,7 +227,7 @@ class SepRoutes {
     if (dry_run_requested(ctx)) {
       entry.event += ".dry_run";
       entry.destination.clear();
-      co_return fhir_answer(ctx, 200, dry_run_parameters(client, bpjs::Service::vclaim, {wire}, submission.trace));
+      co_return fhir_response(ctx, 200, dry_run_parameters(client, bpjs::Service::vclaim, {wire}, submission.trace));
     }
 
     std::string key = idempotency_key_header(ctx);
@@ -244,7 +239,7 @@ class SepRoutes {
       SepSubmit op(client, submission);
       Answer a = co_await op.run(false);
       entry.resource_id = answered_no_sep(a.body);
-      co_return fhir_answer(ctx, a.status, a.body);
+      co_return fhir_response(ctx, a.status, a.body);
     }
     co_return co_await under_key(ctx, entry, client, submission, tenant.id,
                                  "sep." + std::string(vf::to_string(submission.action)) + ":" + key,
@@ -260,7 +255,7 @@ class SepRoutes {
       entry.event += ".dry_run";
       entry.destination.clear();
       vf::Trace trace{{"noSep", no_sep, "ClaimResponse.id (the request path)"}};
-      co_return fhir_answer(
+      co_return fhir_response(
           ctx, 200, dry_run_parameters(client, bpjs::Service::vclaim, {bpjs::vclaim_request::get_sep(no_sep)}, trace));
     }
     bpjs::VClaimClient vclaim(client);
@@ -268,7 +263,7 @@ class SepRoutes {
     if (!detail) throw bpjs_failure("V-Claim", detail.error());
     entry.subject_kind = audit::SubjectKind::no_kartu;
     entry.subject = detail->peserta.no_kartu;
-    co_return fhir_answer(
+    co_return fhir_response(
         ctx, 200, vf::claim_response_from_sep_detail(*detail, jakarta_instant(std::chrono::system_clock::now())));
   }
 
@@ -345,7 +340,7 @@ class SepRoutes {
     co_await store::await<bool>([&](store::Store::Completion<bool> done) {
       store_.complete_idempotency(std::move(completion), std::move(done));
     });
-    co_return fhir_answer(ctx, answer->status, answer->body);
+    co_return fhir_response(ctx, answer->status, answer->body);
   }
 
   BpjsUpstream& upstream_;

@@ -1,6 +1,7 @@
 #include "adapter/vclaim_routes.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "adapter/bpjs_outcome.hpp"
 #include "adapter/dry_run.hpp"
@@ -25,17 +26,19 @@ using boost::asio::awaitable;
 
 constexpr auto kWib = std::chrono::hours(7);
 
-std::string format_jakarta(std::chrono::system_clock::time_point now, bool with_time) {
-  const auto local = std::chrono::floor<std::chrono::seconds>(now) + kWib;
+std::string format_local(std::chrono::system_clock::time_point now, std::chrono::minutes offset, bool with_time) {
+  const auto local = std::chrono::floor<std::chrono::seconds>(now) + offset;
   const auto day = std::chrono::floor<std::chrono::days>(local);
   const std::chrono::year_month_day ymd(day);
   const std::chrono::hh_mm_ss hms(local - day);
-  char buf[40];
+  char buf[64];
   if (with_time) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d+07:00", static_cast<int>(ymd.year()),
+    const int off = static_cast<int>(offset.count() % (24 * 60));  // |offset| < 24 h
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
+                  static_cast<int>(hms.seconds().count()), off < 0 ? '-' : '+', std::abs(off) / 60,
+                  std::abs(off) % 60);
   } else {
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                   static_cast<unsigned>(ymd.day()));
@@ -59,10 +62,6 @@ awaitable<bpjs::wire::Peserta> lookup(bpjs::BpjsClient& client, const vf::Eligib
   co_return std::move(*result);
 }
 
-http::Response fhir_ok(RequestContext& ctx, const rapidjson::Value& resource) {
-  return http::make_response(200, fhir::to_json(resource, ctx.pretty), std::string(fhir::content_type_of(ctx.format)));
-}
-
 // The data subject of a lookup, and where the data goes (nowhere for a dry run).
 void note_subject(audit::AuditEntry& entry, const RequestContext& ctx, const vf::EligibilityQuery& q) {
   entry.subject_kind = q.by == vf::EligibilityQuery::By::nik ? audit::SubjectKind::nik : audit::SubjectKind::no_kartu;
@@ -81,7 +80,7 @@ http::Response eligibility_dry_run(RequestContext& ctx, const bpjs::BpjsClient& 
   const bpjs::UpstreamRequest request = nik ? bpjs::vclaim_request::peserta_by_nik(q.value, *date)
                                             : bpjs::vclaim_request::peserta_by_card(q.value, *date);
   const vf::Trace trace{{nik ? "nik" : "noKartu", q.value, q.value_source}, {"tglSEP", q.tgl_pelayanan, q.date_source}};
-  return fhir_ok(ctx, dry_run_parameters(client, bpjs::Service::vclaim, {request}, trace));
+  return fhir_response(ctx, 200, dry_run_parameters(client, bpjs::Service::vclaim, {request}, trace));
 }
 
 awaitable<http::Response> check_eligibility(RequestContext& ctx, BpjsUpstream& upstream, const Config& config,
@@ -93,7 +92,7 @@ awaitable<http::Response> check_eligibility(RequestContext& ctx, BpjsUpstream& u
   note_subject(entry, ctx, query);
   if (dry_run_requested(ctx)) co_return eligibility_dry_run(ctx, client, query);
   const bpjs::wire::Peserta peserta = co_await lookup(client, query);
-  co_return fhir_ok(ctx, vf::eligibility_response(peserta, query, jakarta_instant(std::chrono::system_clock::now())));
+  co_return fhir_response(ctx, 200, vf::eligibility_response(peserta, query, jakarta_instant(std::chrono::system_clock::now())));
 }
 
 awaitable<http::Response> search_coverage(RequestContext& ctx, BpjsUpstream& upstream, audit::AuditEntry& entry) {
@@ -111,7 +110,7 @@ awaitable<http::Response> search_coverage(RequestContext& ctx, BpjsUpstream& ups
   fhir::SearchsetBuilder bundle;
   bundle.total(1);
   bundle.add("urn:bpjs:peserta:coverage", vf::coverage_from_peserta(peserta, false));
-  co_return fhir_ok(ctx, bundle.finish());
+  co_return fhir_response(ctx, 200, bundle.finish());
 }
 
 // patient.identifier of a referral search: V-Claim lists referrals by card number only.
@@ -155,7 +154,7 @@ awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upst
         requests.push_back(bpjs::vclaim_request::rujukan_list_by_card(q.value, origin.first));
       trace.push_back({"noKartu", q.value, "patient.identifier"});
     }
-    co_return fhir_ok(ctx, dry_run_parameters(client, bpjs::Service::vclaim, requests, trace));
+    co_return fhir_response(ctx, 200, dry_run_parameters(client, bpjs::Service::vclaim, requests, trace));
   }
   fhir::SearchsetBuilder bundle;
   std::uint64_t total = 0;
@@ -191,16 +190,19 @@ awaitable<http::Response> search_rujukan(RequestContext& ctx, BpjsUpstream& upst
     }
   }
   bundle.total(total);
-  co_return fhir_ok(ctx, bundle.finish());
+  co_return fhir_response(ctx, 200, bundle.finish());
 }
 
 }  // namespace
 
 std::string jakarta_date(std::chrono::system_clock::time_point now) {
-  return format_jakarta(now, false);
+  return format_local(now, kWib, false);
+}
+std::string local_date(std::chrono::system_clock::time_point now, int utc_offset_minutes) {
+  return format_local(now, std::chrono::minutes(utc_offset_minutes), false);
 }
 std::string jakarta_instant(std::chrono::system_clock::time_point now) {
-  return format_jakarta(now, true);
+  return format_local(now, kWib, true);
 }
 
 bpjs::BpjsClient& tenant_client(RequestContext& ctx, BpjsUpstream& upstream) {

@@ -19,6 +19,8 @@ connectors::bpjs::BpjsClient& tenant_client(RequestContext& ctx, BpjsUpstream& u
 // Today's date (yyyy-mm-dd) and the current instant (yyyy-mm-ddThh:mm:ss+07:00)
 // in Asia/Jakarta (WIB, UTC+7, no daylight saving): BPJS service dates are local.
 std::string jakarta_date(std::chrono::system_clock::time_point now);
+// Today's date (yyyy-mm-dd) at UTC + `utc_offset_minutes` (a facility in WITA or WIT).
+std::string local_date(std::chrono::system_clock::time_point now, int utc_offset_minutes);
 std::string jakarta_instant(std::chrono::system_clock::time_point now);
 
 }  // namespace simpul::adapter
