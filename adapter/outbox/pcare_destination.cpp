@@ -72,10 +72,6 @@ DeliveryResult delivered(std::string upstream_id) {
   return r;
 }
 
-bpjs::BpjsClient* client_for(BpjsUpstream& upstream, const store::OutboxItem& item) {
-  return upstream.client(item.tenant);
-}
-
 [[noreturn]] void cannot_tell(const bpjs::BpjsError& e) {
   throw std::runtime_error("P-Care lookup failed: " + e.describe());
 }
@@ -110,7 +106,7 @@ void plan_pcare(const rapidjson::Value& bundle, const Tenant& tenant, const std:
 }
 
 awaitable<DeliveryResult> PcareDestination::deliver(const store::OutboxItem& item) {
-  bpjs::BpjsClient* client = client_for(upstream_, item);
+  bpjs::BpjsClient* client = upstream_.client(item.tenant);
   if (!client) co_return permanent("tenant " + item.tenant + " has no BPJS credentials (bpjs_cons_id, bpjs_secret_key)");
   bpjs::PCareClient pcare(*client);
   if (item.source_type == kPendaftaran) {
@@ -131,7 +127,7 @@ awaitable<DeliveryResult> PcareDestination::deliver(const store::OutboxItem& ite
 }
 
 awaitable<std::optional<std::string>> PcareDestination::reconcile(const store::OutboxItem& item) {
-  bpjs::BpjsClient* client = client_for(upstream_, item);
+  bpjs::BpjsClient* client = upstream_.client(item.tenant);
   if (!client) throw std::runtime_error("tenant " + item.tenant + " has no BPJS credentials");
   bpjs::PCareClient pcare(*client);
   if (item.source_type == kPendaftaran) {
