@@ -34,7 +34,7 @@ std::string visit(int n, const std::string& card = {}) {
   const std::string suffix = "-V" + std::to_string(n);
   for (const char* id : {"RJ-2026-03-02-0042", "BDL-2026-03-02-0042", "RX-0042-1", "RX-0042-2", "RUJ-0042"})
     text = std::regex_replace(text, std::regex(std::string("\"") + id + "\""), std::string("\"") + id + suffix + "\"");
-  char day[3];
+  char day[8];
   std::snprintf(day, sizeof day, "%02d", 1 + n % 28);
   text = std::regex_replace(text, std::regex("2026-03-0([0-9])"), std::string("2026-02-") + day);
   if (!card.empty()) text = std::regex_replace(text, std::regex("0001234567890"), card);
