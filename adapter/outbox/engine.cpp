@@ -252,6 +252,24 @@ struct Engine::Worker : std::enable_shared_from_this<Engine::Worker> {
     }
   }
 
+  store::OutboxClaim claim_request(std::size_t limit) const {
+    store::OutboxClaim claim;
+    claim.destination = name;
+    claim.owner = owner;
+    claim.lease_ms = lease_ms(policy);
+    claim.limit = limit;
+    return claim;
+  }
+
+  // On the strand: one attempt per claimed item, each holding a slot until its outcome is recorded.
+  void spawn_attempts(const std::shared_ptr<Worker>& self, std::vector<store::OutboxItem> items) {
+    for (auto& item : items) {
+      ++in_flight;
+      in_flight_gauge.add(1);
+      asio::co_spawn(strand, attempt(self, std::move(item)), asio::detached);
+    }
+  }
+
   static awaitable<void> run(std::shared_ptr<Worker> self);
   static awaitable<void> attempt(std::shared_ptr<Worker> self, store::OutboxItem item);
   awaitable<void> process(const store::OutboxItem& item, store::DeliveryReport& report, std::string& label);
@@ -265,11 +283,7 @@ awaitable<void> Engine::Worker::run(std::shared_ptr<Worker> self) {
   while (!self->stopping) {
     std::size_t claimed = 0;
     if (self->in_flight < self->policy.concurrency) {
-      store::OutboxClaim claim;
-      claim.destination = self->name;
-      claim.owner = self->owner;
-      claim.lease_ms = lease_ms(self->policy);
-      claim.limit = self->policy.concurrency - self->in_flight;
+      const store::OutboxClaim claim = self->claim_request(self->policy.concurrency - self->in_flight);
       std::vector<store::OutboxItem> items;
       try {
         items = co_await store::await<std::vector<store::OutboxItem>>(
@@ -280,11 +294,7 @@ awaitable<void> Engine::Worker::run(std::shared_ptr<Worker> self) {
         obs::log(obs::Level::warn, "outbox claim failed", {{"destination", self->name}, {"error", e.what()}});
       }
       claimed = items.size();
-      for (auto& item : items) {
-        ++self->in_flight;
-        self->in_flight_gauge.add(1);
-        asio::co_spawn(self->strand, attempt(self, std::move(item)), asio::detached);
-      }
+      self->spawn_attempts(self, std::move(items));
     }
     if (self->stopping) break;
     if (claimed > 0 && self->in_flight < self->policy.concurrency) continue;  // more may be due
@@ -407,6 +417,10 @@ awaitable<void> Engine::Worker::attempt(std::shared_ptr<Worker> self, store::Out
   report.lease_owner = self->owner;
   report.started_at = self->core->options.clock();
   std::string label = "unknown";
+  if (!self->stopping) {
+    // This attempt's slot, refilled in the same store write that records the outcome.
+    report.then_claim = self->claim_request(1);
+  }
   try {
     co_await self->process(item, report, label);
   } catch (const std::exception& e) {
@@ -421,6 +435,8 @@ awaitable<void> Engine::Worker::attempt(std::shared_ptr<Worker> self, store::Out
         co_await store::await<store::OutcomeResult>([&](store::Store::Completion<store::OutcomeResult> done) {
           self->core->store.record_outcome(report, std::move(done));
         });
+    // Claimed with the outcome: they take over this attempt's slot (the cap holds).
+    self->spawn_attempts(self, std::move(result.claimed));
     if (!result.applied) {
       obs::log(obs::Level::warn, "outbox outcome recorded after the lease was lost",
                {{"destination", self->name}, {"item", item.id}, {"tenant", item.tenant}});
@@ -438,7 +454,8 @@ awaitable<void> Engine::Worker::attempt(std::shared_ptr<Worker> self, store::Out
   }
   --self->in_flight;
   self->in_flight_gauge.add(-1);
-  if (!self->stopping) self->kick();
+  // A free slot: the worker looks for more (several kicks while it claims are one claim).
+  if (!self->stopping && self->in_flight < self->policy.concurrency) self->kick();
   self->maybe_report_stopped();
 }
 

@@ -155,10 +155,30 @@ ALTER TABLE outbox ADD COLUMN attempts_at_replay INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN replayed_at INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Migration 4: why an item that is due cannot be claimed, kept in the row so the claim's
+// index holds only claimable items (a suspended backlog or kunjungan waiting for their
+// pendaftaran used to be walked row by row on every claim). Bits: 1 = its (tenant,
+// destination) is suspended, 2 = its prerequisite (depends_on) is not delivered yet.
+// The store keeps it in step with outbox_suspensions and the prerequisite's status. Also a
+// covering index for the queue-depth metrics.
+constexpr std::string_view kMigration4 = R"sql(
+ALTER TABLE outbox ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+UPDATE outbox SET blocked =
+    (CASE WHEN EXISTS (SELECT 1 FROM outbox_suspensions s WHERE s.tenant = outbox.tenant
+                       AND s.destination = outbox.destination) THEN 1 ELSE 0 END)
+  | (CASE WHEN depends_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM outbox d WHERE d.id = outbox.depends_on
+                       AND d.status = 'delivered') THEN 2 ELSE 0 END);
+DROP INDEX outbox_due;
+CREATE INDEX outbox_due ON outbox (destination, next_attempt_at) WHERE status IN ('pending','retrying') AND blocked = 0;
+-- The queue-depth gauges read this index alone (they read every undelivered row before).
+CREATE INDEX outbox_open ON outbox (tenant, destination, status, created_at) WHERE status <> 'delivered';
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "outbox, idempotency keys, audit log, indicator facts, reference cache", kMigration1},
     {2, "audit_log.event", kMigration2},
     {3, "outbox suspensions, replay bookkeeping", kMigration3},
+    {4, "outbox.blocked: claimable items only in the claim index", kMigration4},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

@@ -406,8 +406,11 @@ std::vector<EnqueueResult> SqliteStore::write_enqueue(const OutboxBatch& batch) 
     writer_
         ->query(
             "INSERT INTO outbox (tenant, destination, source_type, source_id, source_version, payload, "
-            "payload_hash, status, attempts, next_attempt_at, created_at, updated_at, depends_on) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?10, ?11) "
+            "payload_hash, status, attempts, next_attempt_at, created_at, updated_at, depends_on, blocked) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, ?9, ?10, ?10, ?11, "
+            "(CASE WHEN EXISTS (SELECT 1 FROM outbox_suspensions s WHERE s.tenant = ?1 AND s.destination = ?2) "
+            "THEN 1 ELSE 0 END) | (CASE WHEN ?11 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM outbox d "
+            "WHERE d.id = ?11 AND d.status = 'delivered') THEN 2 ELSE 0 END)) "
             "ON CONFLICT (tenant, source_type, source_id, source_version, destination) DO NOTHING")
         .bind_all(item.tenant, item.destination, item.source_type, item.source_id, item.source_version,
                   Blob{item.payload}, hash, to_string(item.status), item.next_attempt_at > 0 ? item.next_attempt_at : t,
@@ -438,7 +441,10 @@ std::vector<EnqueueResult> SqliteStore::write_enqueue(const OutboxBatch& batch) 
   }
   for (const auto& dep : batch.dependencies) {
     if (!results[dep.item].created) continue;  // an existing item keeps its ordering
-    writer_->query("UPDATE outbox SET depends_on = ?1 WHERE id = ?2")
+    writer_
+        ->query(
+            "UPDATE outbox SET depends_on = ?1, blocked = blocked | (CASE WHEN EXISTS (SELECT 1 FROM outbox d "
+            "WHERE d.id = ?1 AND d.status = 'delivered') THEN 0 ELSE 2 END) WHERE id = ?2")
         .bind_int(1, results[dep.prerequisite].id)
         .bind_int(2, results[dep.item].id)
         .run();
@@ -494,12 +500,14 @@ std::vector<OutboxItem> SqliteStore::write_claim(const OutboxClaim& claim) {
         .run();
   }
 
-  // 2. Due items whose prerequisite (if any) is delivered, oldest due first.
+  // 2. Due items whose prerequisite (if any) is delivered, oldest due first. `blocked = 0`
+  // keeps the walk to claimable items (the outbox_due index holds only those); the
+  // prerequisite and suspension are checked again on the few rows it yields.
   std::vector<std::int64_t> ids;
   {
     auto q = writer_->query(
         "SELECT o.id FROM outbox o WHERE o.destination = ?1 AND o.status IN ('pending','retrying') "
-        "AND o.next_attempt_at <= ?2 AND (?3 IS NULL OR o.tenant = ?3) "
+        "AND o.blocked = 0 AND o.next_attempt_at <= ?2 AND (?3 IS NULL OR o.tenant = ?3) "
         "AND (o.depends_on IS NULL OR EXISTS (SELECT 1 FROM outbox d WHERE d.id = o.depends_on "
         "AND d.status = 'delivered')) "
         "AND NOT EXISTS (SELECT 1 FROM outbox_suspensions s WHERE s.tenant = o.tenant "
@@ -589,6 +597,10 @@ OutcomeResult SqliteStore::write_outcome(const DeliveryReport& report) {
             "lease_until = NULL, last_error = NULL, upstream_id = COALESCE(?4, upstream_id) WHERE id = ?1")
         .bind_all(report.item_id, attempt_no, t, TextOrNull{report.upstream_id})
         .run();
+    // Its dependents (a kunjungan after its pendaftaran) become claimable.
+    writer_->query("UPDATE outbox SET blocked = blocked & ~2 WHERE depends_on = ?1 AND blocked & 2 <> 0")
+        .bind_int(1, report.item_id)
+        .run();
   } else {
     const UnixMillis next_attempt =
         *next == OutboxStatus::retrying ? add_clamped(t, report.retry_after_ms) : t;
@@ -606,7 +618,12 @@ OutcomeResult SqliteStore::write_outcome(const DeliveryReport& report) {
 
 void SqliteStore::do_record_outcome(DeliveryReport report, Completion<OutcomeResult> done) {
   submit<OutcomeResult>(
-      "outbox.record_outcome", [this, report = std::move(report)] { return write_outcome(report); },
+      "outbox.record_outcome",
+      [this, report = std::move(report)] {
+        OutcomeResult result = write_outcome(report);
+        if (report.then_claim) result.claimed = write_claim(*report.then_claim);
+        return result;
+      },
       std::move(done));
 }
 
@@ -745,7 +762,14 @@ void SqliteStore::do_suspend_outbox(OutboxSuspension s, Completion<bool> done) {
                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (tenant, destination) DO NOTHING")
             .bind_all(s.tenant, s.destination, s.actor, s.reason, now())
             .run();
-        return writer_->changes() == 1;
+        const bool suspended = writer_->changes() == 1;
+        writer_
+            ->query(
+                "UPDATE outbox SET blocked = blocked | 1 WHERE tenant = ?1 AND destination = ?2 "
+                "AND status IN ('pending','in_flight','retrying','dead','held','suspended')")
+            .bind_all(s.tenant, s.destination)
+            .run();
+        return suspended;
       },
       std::move(done));
 }
@@ -757,7 +781,14 @@ void SqliteStore::do_resume_outbox(std::string tenant, std::string destination, 
         writer_->query("DELETE FROM outbox_suspensions WHERE tenant = ?1 AND destination = ?2")
             .bind_all(tenant, destination)
             .run();
-        return writer_->changes() == 1;
+        const bool resumed = writer_->changes() == 1;
+        writer_
+            ->query(
+                "UPDATE outbox SET blocked = blocked & ~1 WHERE tenant = ?1 AND destination = ?2 "
+                "AND status IN ('pending','in_flight','retrying','dead','held','suspended') AND blocked & 1 <> 0")
+            .bind_all(tenant, destination)
+            .run();
+        return resumed;
       },
       std::move(done));
 }

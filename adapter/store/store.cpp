@@ -160,6 +160,7 @@ void validate(const DeliveryReport& r) {
   require(r.outcome != AttemptOutcome::lease_expired, "lease_expired is recorded by the store, not reported");
   require(r.retry_after_ms >= 0, "retry_after_ms must not be negative");
   if (r.http_status) require(*r.http_status >= 100 && *r.http_status <= 599, "http_status must be an HTTP status");
+  if (r.then_claim) validate(*r.then_claim);
 }
 
 void validate(const AuditRecord& r) {

@@ -231,12 +231,16 @@ struct DeliveryReport {
   std::string error;
   std::string upstream_id;       // for delivered
   std::int64_t retry_after_ms = 0;  // for retry
+  // More work claimed in the same write as this outcome (the worker's freed slot): one
+  // store round-trip per delivery instead of two. The items come back in OutcomeResult::claimed.
+  std::optional<OutboxClaim> then_claim;
 };
 
 struct OutcomeResult {
   bool applied = false;  // false: the lease was lost; the attempt is recorded, status unchanged
   OutboxStatus status = OutboxStatus::pending;
   int attempts = 0;
+  std::vector<OutboxItem> claimed;  // DeliveryReport::then_claim's items, leased
 };
 
 struct OutboxAttempt {

@@ -15,31 +15,10 @@
 namespace st = simpul::adapter::store;
 namespace fs = std::filesystem;
 using simpul::testing::options_for;
+using simpul::testing::RawDb;
 using simpul::testing::TempDir;
 
 namespace {
-
-// Raw access to the file, to inspect what the store wrote.
-struct RawDb {
-  sqlite3* db = nullptr;
-  explicit RawDb(const std::string& path) {
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-      throw std::runtime_error("raw open failed");
-    }
-  }
-  ~RawDb() { sqlite3_close(db); }
-  std::string text(const char* sql) {
-    sqlite3_stmt* s = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-    std::string out;
-    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
-      out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-    }
-    sqlite3_finalize(s);
-    return out;
-  }
-  void exec(const char* sql) { ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db); }
-};
 
 template <class Fn>
 st::StoreError catch_store_error(Fn fn) {

@@ -1,11 +1,15 @@
 #pragma once
-// Shared by the store tests: a private temporary directory and store options for a URL.
+// Shared by the store tests: a private temporary directory, store options for a URL, and
+// raw SQLite access to look at what the store wrote.
 #include <stdlib.h>
 
 #include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "adapter/store/store.hpp"
 
@@ -37,5 +41,27 @@ inline adapter::store::StoreOptions options_for(const std::string& url, std::siz
   o.max_batch_size = max_batch;
   return o;
 }
+
+// Raw access to the file, to inspect what the store wrote.
+struct RawDb {
+  sqlite3* db = nullptr;
+  explicit RawDb(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+      throw std::runtime_error("raw open failed");
+    }
+  }
+  ~RawDb() { sqlite3_close(db); }
+  std::string text(const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql, -1, &s, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string out;
+    if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+      out = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    return out;
+  }
+  void exec(const char* sql) { ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db); }
+};
 
 }  // namespace simpul::testing
