@@ -343,7 +343,8 @@ Config load_config(const std::string& path) {
 
   if (const toml::table* s = r.table(doc, "", "satusehat")) {
     r.known_keys(*s, "satusehat",
-                 {"endpoint", "read_timeout_ms", "write_timeout_ms", "refresh_early_ms", "ihs_cache_ttl_ms", "ca_bundle"});
+                 {"endpoint", "read_timeout_ms", "write_timeout_ms", "refresh_early_ms", "ihs_cache_ttl_ms", "ca_bundle",
+                  "max_connections"});
     r.read_string(*s, "satusehat", "endpoint", c.satusehat.endpoint);
     const std::string& e = c.satusehat.endpoint;
     if (e != "simulator" && e != "development" && e != "staging" && e != "production" &&
@@ -357,6 +358,7 @@ Config load_config(const std::string& path) {
     r.read_ms(*s, "satusehat", "ihs_cache_ttl_ms", c.satusehat.ihs_cache_ttl);
     r.read_string(*s, "satusehat", "ca_bundle", c.satusehat.ca_bundle);
     if (!c.satusehat.ca_bundle.empty()) c.satusehat.ca_bundle = resolve_path(base_dir, c.satusehat.ca_bundle);
+    r.read_int(*s, "satusehat", "max_connections", c.satusehat.max_connections, 1, 100'000);
   }
 
   if (const toml::table* s = r.table(doc, "", "audit")) {

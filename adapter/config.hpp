@@ -113,6 +113,7 @@ struct SatusehatSettings {
   std::chrono::milliseconds refresh_early{300'000};          // tokens are renewed this long before expiry
   std::chrono::milliseconds ihs_cache_ttl{24 * 3'600'000};   // NIK -> IHS id lookups kept this long
   std::string ca_bundle;  // PEM file of trusted CAs; empty = the system store
+  std::size_t max_connections = 32;  // open connections to the SATUSEHAT host (HTTP/1.1 keep-alive pool)
 };
 
 // The audit trail (docs/pdp.md, [audit]).

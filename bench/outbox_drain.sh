@@ -3,7 +3,8 @@
 # latency_ms. Each run starts `simpul sim bpjs` and (when the config routes to SATUSEHAT)
 # `simpul sim satusehat` in their own processes with --latency-ms, and `simpul serve` on a fresh
 # store pointed at them with `[outbox] concurrency` and the BPJS per-consumer caps
-# (max_concurrent, max_connections) raised to that concurrency. With both destinations
+# (max_concurrent, max_connections) and the SATUSEHAT connection pool ([satusehat]
+# max_connections) raised to that concurrency. With both destinations
 # suspended, wrk (bench/outbox_push.lua) pushes N different visits (P-Care allows one
 # registration per card, day and poli: visits cycle through 18 simulator cards and count days
 # from 2026-01-01; every visit keeps the example's NIKs, so SATUSEHAT's IHS lookups are cached
@@ -69,7 +70,7 @@ for run in $(seq 1 "$runs"); do
     build/simpul sim satusehat --listen 127.0.0.1:0 --latency-ms "$latency" 2>"$dir/run/satusehat.log" &
     ss_pid=$!; pids+=("$ss_pid")
     ss_port=$(bench_port "$dir/run/satusehat.log")
-    sed_args+=(-e "/^\[satusehat\]/,/^\[/ s|^endpoint = .*|endpoint = \"http://127.0.0.1:$ss_port\"|")
+    sed_args+=(-e "/^\[satusehat\]/,/^\[/ s|^endpoint = .*|endpoint = \"http://127.0.0.1:$ss_port\"\\nmax_connections = $conc|")
   fi
   if [ -n "${SIMPUL_BENCH_DESTINATIONS:-}" ]; then
     list=$(echo "$SIMPUL_BENCH_DESTINATIONS" | sed 's/[^,][^,]*/"&"/g; s/,/, /g')

@@ -118,6 +118,8 @@ SatusehatDestination::SatusehatDestination(boost::asio::io_context& io, const Co
             [&config] {
               connectors::http::ClientOptions o;
               o.ca_bundle = config.satusehat.ca_bundle;
+              o.max_host_connections = static_cast<long>(config.satusehat.max_connections);
+              o.max_in_flight = std::max(o.max_in_flight, 2 * config.satusehat.max_connections);
               o.total_timeout = std::max(config.satusehat.read_timeout, config.satusehat.write_timeout) +
                                 std::chrono::seconds(5);
               return o;

@@ -67,4 +67,18 @@ max_attempts = 0
   }
 }
 
+// The SATUSEHAT connection pool caps the destination's real concurrency: configurable.
+TEST(OutboxConfig, SatusehatConnectionCap) {
+  simpul::testing::TempDir dir("simpul-config");
+  EXPECT_EQ(load_config(write(dir, "")).satusehat.max_connections, 32u);
+  EXPECT_EQ(load_config(write(dir, "[satusehat]\nmax_connections = 64\n")).satusehat.max_connections, 64u);
+  const std::string path = write(dir, "[satusehat]\nmax_connections = 0\n");
+  try {
+    load_config(path);
+    FAIL() << "accepted max_connections = 0";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ":2: satusehat.max_connections"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
