@@ -317,22 +317,59 @@ bool is_person(std::string_view type) {
   return type == "Patient" || type == "Practitioner";
 }
 
+// Where an element is in the input: its FHIRPath, built only when needed (an error, a
+// note, a reference). Each level links to its parent on the caller's stack; building
+// every path eagerly was the largest cost of rendering a bundle.
+struct Where {
+  const Where* parent = nullptr;
+  const std::string* root = nullptr;  // the resource's path (at the root only)
+  std::string_view key{};             // ".key", or
+  std::optional<SizeType> index{};    // "[i]"
+  std::string str() const {
+    std::string out;
+    if (parent != nullptr) {
+      out = parent->str();
+    } else if (root != nullptr) {
+      out = *root;
+    }
+    if (index) {
+      out.push_back('[');
+      out.append(std::to_string(*index));
+      out.push_back(']');
+    } else if (!key.empty()) {
+      out.push_back('.');
+      out.append(key);
+    }
+    return out;
+  }
+};
+
 // Calls f(reference node, holder) for every Reference (object with a string
 // "reference") inside `v`.
 template <class F>
-void each_reference(const Node& v, const Node& holder, F&& f) {
-  if (v.value->IsObject()) {
-    if (const Value* r = fhir::member(*v.value, "reference"); r != nullptr && r->IsString()) f(v, holder);
-    for (auto m = v.value->MemberBegin(); m != v.value->MemberEnd(); ++m) {
+void each_reference_at(const Value& v, const Where& where, const Node& holder, F& f) {
+  if (v.IsObject()) {
+    if (const Value* r = fhir::member(v, "reference"); r != nullptr && r->IsString()) {
+      f(Node{&v, where.str(), {}}, holder);
+    }
+    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
       const std::string_view key = fhir::as_string_view(m->name);
       if (key == "contained") continue;  // resolved where referenced
-      each_reference(Node{&m->value, v.path + "." + std::string(key), {}}, holder, f);
+      const Where member{&where, nullptr, key, {}};
+      each_reference_at(m->value, member, holder, f);
     }
-  } else if (v.value->IsArray()) {
-    for (SizeType i = 0; i < v.value->Size(); ++i) {
-      each_reference(Node{&(*v.value)[i], v.path + "[" + std::to_string(i) + "]", {}}, holder, f);
+  } else if (v.IsArray()) {
+    for (SizeType i = 0; i < v.Size(); ++i) {
+      const Where element{&where, nullptr, {}, i};
+      each_reference_at(v[i], element, holder, f);
     }
   }
+}
+
+template <class F>
+void each_reference(const Node& v, const Node& holder, F&& f) {
+  const Where root{nullptr, &v.path, {}, {}};
+  each_reference_at(*v.value, root, holder, f);
 }
 
 // The Patient/Practitioner a reference names (when it names one): its IHS id or NIK.
@@ -460,15 +497,16 @@ class Renderer {
 
   // ---- the generic copy
 
-  // Copies `v` (at input FHIRPath `path`, under member `key`) into the output:
+  // Copies `v` (at input FHIRPath `where`, under member `key`) into the output:
   // dateTimes to UTC, Simpul codings and extensions dropped, references
   // rewritten. A null Value means "leave it out".
-  Value copy(const Value& v, const std::string& path, std::string_view key, const Node& holder) {
+  Value copy(const Value& v, const Where& where, std::string_view key, const Node& holder) {
     if (v.IsString()) {
       const std::string_view s = fhir::as_string_view(v);
       if (datetime_key(key)) {
         const auto utc = to_utc(s, ctx_.utc_offset_minutes);
         if (!utc) {
+          const std::string path = where.str();
           throw Error::value(path + " must be a FHIR dateTime (yyyy-mm-dd or yyyy-mm-ddThh:mm:ss+zz:zz)", path,
                              "dateTime '" + clip(s, 40) + "'");
         }
@@ -480,33 +518,34 @@ class Renderer {
     if (v.IsArray()) {
       Value arr(rapidjson::kArrayType);
       for (SizeType i = 0; i < v.Size(); ++i) {
-        Value c = copy(v[i], path + "[" + std::to_string(i) + "]", key, holder);
+        const Where element{&where, nullptr, {}, i};
+        Value c = copy(v[i], element, key, holder);
         if (!c.IsNull()) arr.PushBack(c, a_);
       }
       if (arr.Empty()) return Value();
       return arr;
     }
-    if (v.IsObject()) return copy_object(v, path, key, holder);
+    if (v.IsObject()) return copy_object(v, where, key, holder);
     if (v.IsNull()) return Value();
     Value c;
     c.CopyFrom(v, a_);
     return c;
   }
 
-  Value copy_object(const Value& v, const std::string& path, std::string_view key, const Node& holder) {
+  Value copy_object(const Value& v, const Where& where, std::string_view key, const Node& holder) {
     const std::string_view type = fhir::string_member(v, "resourceType").value_or("");
     if (key == "contained" && (is_person(type) || type == "Organization")) return Value();
     if (key == "extension") {
       const std::string_view url = fhir::string_member(v, "url").value_or("");
       if (dropped_system(url)) {
-        note(path + ": extension " + std::string(url) + " is Simpul's, not sent");
+        note(where.str() + ": extension " + std::string(url) + " is Simpul's, not sent");
         return Value();
       }
     }
     if (key == "coding" || key.starts_with("valueCoding")) {
       const std::string_view system = fhir::string_member(v, "system").value_or("");
       if (dropped_system(system)) {
-        note(path + ": code system " + std::string(system) + " is Simpul's, not sent");
+        note(where.str() + ": code system " + std::string(system) + " is Simpul's, not sent");
         return Value();
       }
     }
@@ -517,7 +556,8 @@ class Renderer {
         o.AddMember("reference", Value(), a_);
         continue;
       }
-      Value c = copy(m->value, path + "." + std::string(k), k, holder);
+      const Where member{&where, nullptr, k, {}};
+      Value c = copy(m->value, member, k, holder);
       if (c.IsNull()) continue;
       o.AddMember(str(k), c, a_);
     }
@@ -533,7 +573,7 @@ class Renderer {
       }
     }
     if (const Value* r = fhir::member(v, "reference"); r != nullptr && r->IsString()) {
-      rewrite_reference(o, Node{&v, path, {}}, holder);
+      rewrite_reference(o, Node{&v, where.str(), {}}, holder);
     }
     if (o.ObjectEmpty()) return Value();
     return o;
@@ -603,7 +643,8 @@ class Renderer {
   Value resource_of(const Entry& e) {
     const Node& r = e.resource;
     check_identifiers(r);
-    Value o = copy_object(*r.value, r.path, {}, r);
+    const Where root{nullptr, &r.path, {}, {}};
+    Value o = copy_object(*r.value, root, {}, r);
     o.EraseMember("id");  // a create sends no id
     o.EraseMember("meta");
     if (e.type == "Encounter") {

@@ -110,18 +110,19 @@ inline Node element(const Node& array, SizeType i) {
 }
 
 // A string member; "" when absent (FHIR has no empty strings, so "" is absent too).
+// (The element's path is built only for an error: these are the hottest reads of a push.)
 inline std::string_view text_at(const Node& parent, std::string_view key) {
-  Node n = field(parent, key);
-  if (!n) return {};
-  if (!n.value->IsString()) throw wrong_type(n, "a string");
-  return fhir::as_string_view(*n.value);
+  const Value* v = parent.value != nullptr ? fhir::member(*parent.value, key) : nullptr;
+  if (v == nullptr) return {};
+  if (!v->IsString()) throw wrong_type(field(parent, key), "a string");
+  return fhir::as_string_view(*v);
 }
 
 inline std::optional<bool> bool_at(const Node& parent, std::string_view key) {
-  Node n = field(parent, key);
-  if (!n) return std::nullopt;
-  if (!n.value->IsBool()) throw wrong_type(n, "a boolean");
-  return n.value->GetBool();
+  const Value* v = parent.value != nullptr ? fhir::member(*parent.value, key) : nullptr;
+  if (v == nullptr) return std::nullopt;
+  if (!v->IsBool()) throw wrong_type(field(parent, key), "a boolean");
+  return v->GetBool();
 }
 
 // A value read from the input and the element it came from.
