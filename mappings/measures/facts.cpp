@@ -112,14 +112,15 @@ std::optional<Instant> parse_datetime(std::string_view s, int utc_offset_minutes
 
 Interner::Interner() {
   names_.emplace_back();
-  ids_.emplace(std::string{}, kNoCode);
+  ids_.emplace(std::string_view(names_.back()), kNoCode);
 }
 
 Code Interner::intern(std::string_view s) {
   if (auto it = ids_.find(s); it != ids_.end()) return it->second;
+  if (names_.size() >= UINT32_MAX) throw fhir::Error::internal("Too many distinct codes and references for one fact store");
   const Code id = static_cast<Code>(names_.size());
   names_.emplace_back(s);
-  ids_.emplace(std::string(s), id);
+  ids_.emplace(std::string_view(names_.back()), id);
   return id;
 }
 
@@ -146,12 +147,25 @@ std::optional<Subject> FactStore::find_subject(std::string_view pseudonym) const
 }
 
 namespace {
+// Bucket by subject (a counting sort, stable), then order each subject's facts by time.
 template <class T, class Key>
 void sort_and_index(std::vector<T>& v, std::vector<std::uint32_t>& off, std::size_t n_subjects, Key key) {
-  std::stable_sort(v.begin(), v.end(), [&](const T& a, const T& b) { return key(a) < key(b); });
   off.assign(n_subjects + 1, 0);
-  for (const T& f : v) ++off[f.subject + 1];
+  for (const T& f : v) {
+    if (f.subject >= n_subjects) throw fhir::Error::internal("A fact names a subject the store does not have");
+    ++off[f.subject + 1];
+  }
   std::partial_sum(off.begin(), off.end(), off.begin());
+  std::vector<T> sorted(v.size());
+  std::vector<std::uint32_t> next(off.begin(), off.end() - 1);
+  for (const T& f : v) sorted[next[f.subject]++] = f;
+  for (std::size_t s = 0; s < n_subjects; ++s) {
+    if (off[s + 1] - off[s] > 1) {
+      std::stable_sort(sorted.begin() + off[s], sorted.begin() + off[s + 1],
+                       [&](const T& a, const T& b) { return key(a) < key(b); });
+    }
+  }
+  v = std::move(sorted);
 }
 }  // namespace
 
@@ -182,8 +196,11 @@ void FactStore::finalize() {
   // Facts without a time of their own (a Condition without onset, a Procedure
   // without performed[x]) take the start of the encounter they reference.
   std::unordered_map<Code, Instant> started;
+  const bool untimed =
+      std::any_of(conditions.begin(), conditions.end(), [](const ConditionFact& c) { return c.onset == kNoInstant; }) ||
+      std::any_of(procedures.begin(), procedures.end(), [](const ProcedureFact& p) { return p.time == kNoInstant; });
   for (const EncounterFact& e : encounters) {
-    if (e.ref != kNoCode) started.emplace(e.ref, e.start);
+    if (untimed && e.ref != kNoCode) started.emplace(e.ref, e.start);
   }
   auto fill = [&](auto& facts, auto member) {
     for (auto& f : facts) {
@@ -194,13 +211,13 @@ void FactStore::finalize() {
   fill(conditions, &ConditionFact::onset);
   fill(procedures, &ProcedureFact::time);
 
-  sort_and_index(encounters, enc_off_, n, [](const EncounterFact& f) { return std::tuple(f.subject, f.start); });
-  sort_and_index(conditions, cond_off_, n, [](const ConditionFact& f) { return std::tuple(f.subject, f.onset); });
-  sort_and_index(observations, obs_off_, n, [](const ObservationFact& f) { return std::tuple(f.subject, f.time); });
-  sort_and_index(procedures, proc_off_, n, [](const ProcedureFact& f) { return std::tuple(f.subject, f.time); });
-  sort_and_index(immunizations, imm_off_, n, [](const ImmunizationFact& f) { return std::tuple(f.subject, f.time); });
-  sort_and_index(service_requests, sr_off_, n, [](const ServiceRequestFact& f) { return std::tuple(f.subject, f.time); });
-  sort_and_index(episodes, eoc_off_, n, [](const EpisodeOfCareFact& f) { return std::tuple(f.subject, f.lmp); });
+  sort_and_index(encounters, enc_off_, n, [](const EncounterFact& f) { return f.start; });
+  sort_and_index(conditions, cond_off_, n, [](const ConditionFact& f) { return f.onset; });
+  sort_and_index(observations, obs_off_, n, [](const ObservationFact& f) { return f.time; });
+  sort_and_index(procedures, proc_off_, n, [](const ProcedureFact& f) { return f.time; });
+  sort_and_index(immunizations, imm_off_, n, [](const ImmunizationFact& f) { return f.time; });
+  sort_and_index(service_requests, sr_off_, n, [](const ServiceRequestFact& f) { return f.time; });
+  sort_and_index(episodes, eoc_off_, n, [](const EpisodeOfCareFact& f) { return f.lmp; });
   finalized_ = true;
 }
 

@@ -15,6 +15,7 @@
 // Pure: no I/O, no clock. extract_facts() reads one resource (a Bundle: each
 // entry); extract_ndjson() reads an NDJSON text (one resource per line).
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -81,12 +82,8 @@ class Interner {
   std::size_t size() const { return names_.size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
-  std::vector<std::string> names_;
-  std::unordered_map<std::string, Code, Hash, std::equal_to<>> ids_;
+  std::deque<std::string> names_;                      // stable addresses: the map's keys view into them
+  std::unordered_map<std::string_view, Code> ids_;
 };
 
 // Code systems as they appear in the facts ("system|code").
@@ -117,12 +114,12 @@ struct PatientFact {
 };
 
 struct EncounterFact {
-  Subject subject = 0;
-  Code ref = kNoCode;             // this encounter as a reference ("Encounter/id" or its urn)
   Instant start = kNoInstant;     // period.start (admission for inpatients)
   Instant end = kNoInstant;       // period.end (discharge)
   Instant arrived = kNoInstant;   // statusHistory 'arrived' period.start (registration / arrival)
   Instant seen = kNoInstant;      // statusHistory 'in-progress' period.start (first seen by the doctor)
+  Subject subject = 0;
+  Code ref = kNoCode;             // this encounter as a reference ("Encounter/id" or its urn)
   Code type = kNoCode;            // first Encounter.type coding
   Code service_type = kNoCode;    // first Encounter.serviceType coding (P-Care poli, clinic)
   Code location = kNoCode;        // first Encounter.location.location reference
@@ -145,15 +142,15 @@ struct ConditionFact {
 enum class ValueKind : std::uint8_t { none, quantity, coded, text, boolean, date };
 
 struct ObservationFact {
-  Subject subject = 0;
   Instant time = kNoInstant;      // effective[x] (specimen collection for lab results)
   Instant issued = kNoInstant;    // issued (result released), for turnaround times
+  std::int64_t value_milli = 0;   // valueQuantity.value x 1000, exact (decimal text, no floating point);
+                                  // ValueKind::date (valueDateTime, e.g. HPHT LOINC 8665-2): the local Day number
+  Subject subject = 0;
   Code code = kNoCode;            // the LOINC coding ("http://loinc.org|8480-6"), else the first coding; components become own facts
   Code unit = kNoCode;            // valueQuantity UCUM code (or unit)
   Code value_code = kNoCode;      // valueCodeableConcept first coding / valueString text (interned)
   Code encounter = kNoCode;
-  std::int64_t value_milli = 0;   // valueQuantity.value x 1000, exact (decimal text, no floating point);
-                                  // ValueKind::date (valueDateTime, e.g. HPHT LOINC 8665-2): the local Day number
   ValueKind kind = ValueKind::none;
   bool lab = false;               // category laboratory (Observation) or LAB (DiagnosticReport)
   bool report = false;            // from a DiagnosticReport
