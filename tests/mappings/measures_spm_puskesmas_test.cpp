@@ -3,12 +3,14 @@
 // checks every counting-rule boundary: trimester edges, KN windows, age bands,
 // pregnancies across New Year, month-by-month control.
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "fhir/error.hpp"
+#include "fhir/json.hpp"
 #include "mappings/measures/spm_puskesmas.hpp"
 #include "tests/mappings/measures_facts_fixture.hpp"
 
@@ -539,4 +541,56 @@ TEST(SpmCommon, UnfinalizedStoreAndMissingTargetsAreErrors) {
   } catch (const Error& e) {
     EXPECT_NE(e.issues().at(0).diagnostics.find("sasaran"), std::string::npos);
   }
+}
+
+// ---------------------------------------------------------------- from FHIR resources
+
+// The same rules on resources as a SIMPUS pushes them (NDJSON through extract_ndjson):
+// a SATUSEHAT-style pregnancy (episode opened at the first visit, HPHT as LOINC 8665-2)
+// and a hypertensive patient whose BP comes as the 85354-9 panel.
+TEST(SpmFromFhir, NdjsonThroughExtractionToCounts) {
+  std::ostringstream nd;
+  nd << R"({"resourceType":"Patient","id":"ibu","gender":"female","birthDate":"1994-02-03"})" << "\n";
+  nd << R"({"resourceType":"EpisodeOfCare","id":"hamil","status":"finished","patient":{"reference":"Patient/ibu"},)"
+     << R"("type":[{"coding":[{"system":"http://terminology.kemkes.go.id/CodeSystem/episodeofcare-type","code":"ANC"}]}],)"
+     << R"("period":{"start":"2025-05-20","end":"2026-01-20"}})" << "\n";
+  nd << R"({"resourceType":"Observation","status":"final","subject":{"reference":"Patient/ibu"},)"
+     << R"("code":{"coding":[{"system":"http://loinc.org","code":"8665-2"}]},"effectiveDateTime":"2025-05-20T09:00:00+07:00",)"
+     << R"("valueDateTime":"2025-04-20"})" << "\n";
+  // HPHT 2025-04-20: visits on days 30 (doctor), 110, 150, 200 (doctor), 230, 260; delivered on day 275.
+  const char* visits[] = {"2025-05-20", "2025-08-08", "2025-09-17", "2025-11-06", "2025-12-06", "2026-01-05"};
+  for (int i = 0; i < 6; ++i) {
+    const bool doctor = i == 0 || i == 3;
+    nd << R"({"resourceType":"Encounter","id":"anc-)" << i << R"(","status":"finished",)"
+       << R"("class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},)"
+       << R"("subject":{"reference":"Patient/ibu"},"episodeOfCare":[{"reference":"EpisodeOfCare/hamil"}],)"
+       << R"("participant":[{"type":[{"coding":[{"system":"http://snomed.info/sct","code":")"
+       << (doctor ? "158965000" : "309453006") << R"("}]}]}],)"
+       << R"("period":{"start":")" << visits[i] << R"(T09:00:00+07:00"}})" << "\n";
+  }
+  nd << R"({"resourceType":"Procedure","status":"completed","subject":{"reference":"Patient/ibu"},)"
+     << R"("encounter":{"reference":"Encounter/anc-0"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"268445003"}]}})"
+     << "\n";
+  nd << R"({"resourceType":"Patient","id":"ht","birthDate":"1960-07-07"})" << "\n";
+  nd << R"({"resourceType":"Condition","subject":{"reference":"Patient/ht"},"onsetDateTime":"2026-10-02",)"
+     << R"("code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10","code":"I10"}]}})" << "\n";
+  for (const char* d : {"2026-10-02", "2026-11-03", "2026-12-04"}) {
+    nd << R"({"resourceType":"Observation","status":"final","subject":{"reference":"Patient/ht"},"effectiveDateTime":")" << d
+       << R"(","code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},"component":[)"
+       << R"({"code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},"valueQuantity":{"value":150,"code":"mm[Hg]"}},)"
+       << R"({"code":{"coding":[{"system":"http://loinc.org","code":"8462-4"}]},"valueQuantity":{"value":95,"code":"mm[Hg]"}}]})"
+       << "\n";
+  }
+  m::FactStore st;
+  m::ExtractOptions opt;
+  opt.pseudonymise = [](std::string_view key) { return "x-" + std::string(key.substr(key.find('/') + 1)); };
+  const m::ExtractResult r = m::extract_ndjson(nd.str(), st, opt);
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+  st.finalize();
+  // The procedure has no performed[x]: it takes Encounter/anc-0's start (day 30, T1).
+  EXPECT_EQ(spm::evaluate_ibu_hamil(st, year(2026), anc()).coverage, (m::Proportion{1, 100}));
+  EXPECT_EQ(spm::evaluate_ibu_hamil(st, year(2025), anc()).carried_over, 1);
+  spm::ChronicParams ht = spm::default_hipertensi_params();
+  ht.sasaran = 9;
+  EXPECT_EQ(spm::evaluate_chronic(st, year(2026), ht).coverage, (m::Proportion{1, 9}));
 }
