@@ -28,7 +28,7 @@ std::vector<std::string> join(std::vector<std::string> a, const std::vector<std:
 std::vector<std::string> body_weight() { return loinc({"29463-7", "3141-9"}); }
 std::vector<std::string> body_height() { return loinc({"8302-2", "8306-3", "8308-9"}); }
 std::vector<std::string> head_circumference() { return loinc({"9843-4", "8287-5"}); }
-std::vector<std::string> waist_circumference() { return loinc({"8280-0", "56086-2"}); }
+std::vector<std::string> waist_circumference() { return loinc({"8280-0"}); }
 std::vector<std::string> blood_pressure() { return loinc({"8480-6", "85354-9", "55284-4"}); }
 std::vector<std::string> vital_signs() { return join(blood_pressure(), loinc({"8867-4", "9279-1", "8310-5"})); }
 std::vector<std::string> glucose() { return loinc({"2339-0", "2345-7", "41653-7", "1558-6", "14749-6", "15074-8"}); }
@@ -168,7 +168,7 @@ void check_store(const FactStore& store) {
 
 AncParams default_anc_params() {
   AncParams p;
-  p.doctor_roles = snomed({"158965000", "309343006", "309367003", "11935004"});
+  p.doctor_roles = snomed({"158965000", "309343006", "309367003"});
   p.usg_codes = concat({snomed({"268445003"}), {"http://hl7.org/fhir/sid/icd-9-cm|88.78"}});
   p.anc_visit_codes = concat({snomed({"424525001"}), {"https://fhir.simpul.id/CodeSystem/bpjs-pcare-poli|003"}});
   p.abortion_codes = icd10_range("O00", "O08");
@@ -586,8 +586,9 @@ ServiceResult evaluate_odgj(const FactStore& store, const Scope& scope, const Od
 TbParams default_tb_params() {
   TbParams p;
   // TCM (GeneXpert) MTB DNA by NAA, AFB smear microscopy, chest X-ray; plus Simpul's own codes.
-  p.exam_codes = {std::string(kLoinc) + "|38379-4", std::string(kLoinc) + "|11545-1", std::string(kLoinc) + "|36643-5",
-                  std::string(kLoinc) + "|24648-8"};
+  p.exam_codes = {std::string(kLoinc) + "|38379-4", std::string(kLoinc) + "|85362-2", std::string(kLoinc) + "|11545-1",
+                  std::string(kLoinc) + "|36643-5", std::string(kLoinc) + "|24648-8", std::string(kLoinc) + "|24647-0",
+                  std::string(kLoinc) + "|36572-6"};
   for (auto& c : codes::simpul_service("tcm")) p.exam_codes.push_back(c);
   for (auto& c : codes::simpul_service("bta")) p.exam_codes.push_back(c);
   for (auto& c : codes::simpul_service("rontgen-toraks")) p.exam_codes.push_back(c);
@@ -629,7 +630,7 @@ ServiceResult evaluate_terduga_tb(const FactStore& store, const Scope& scope, co
 HivParams default_hiv_params() {
   HivParams p;
   // HIV-1/2 antibody rapid tests; plus Simpul's own code for "R1".
-  p.test_codes = {std::string(kLoinc) + "|68961-2", std::string(kLoinc) + "|75622-1", std::string(kLoinc) + "|31201-7"};
+  p.test_codes = {std::string(kLoinc) + "|68961-2", std::string(kLoinc) + "|89365-1", std::string(kLoinc) + "|31201-7"};
   for (auto& c : codes::simpul_service("hiv-r1")) p.test_codes.push_back(c);
   p.risk_condition_codes = concat({icd10_range("A15", "A19"), icd10_range("A50", "A64"),
                                    {std::string(kIcd10) + "|Z72.5*", std::string(kIcd10) + "|Z20.6*",

@@ -63,7 +63,7 @@ namespace codes {
 std::vector<std::string> body_weight();          // 29463-7, 3141-9
 std::vector<std::string> body_height();          // 8302-2, 8306-3, 8308-9
 std::vector<std::string> head_circumference();   // 9843-4, 8287-5
-std::vector<std::string> waist_circumference();  // 8280-0, 56086-2
+std::vector<std::string> waist_circumference();  // 8280-0
 std::vector<std::string> blood_pressure();       // 8480-6 systolic, 85354-9 panel, 55284-4
 std::vector<std::string> vital_signs();          // blood pressure, 8867-4, 9279-1, 8310-5
 std::vector<std::string> glucose();              // 2339-0, 2345-7, 41653-7, 1558-6, 14749-6, 15074-8
@@ -88,7 +88,7 @@ struct AncParams {
   int t2_from_day = 98;   // 14 weeks 0 days
   int t3_from_day = 196;  // 28 weeks 0 days
   bool doctor_in_t1_and_t3 = true;  // >= 1 visit by a doctor / SpOG in T1 and in T3
-  std::vector<std::string> doctor_roles;  // Encounter.participant.type codes of a doctor (default: SNOMED 158965000, 309343006, 309367003, 11935004)
+  std::vector<std::string> doctor_roles;  // Encounter.participant.type codes of a doctor (default: SNOMED 158965000, 309343006, 309367003)
   UsgRule usg = UsgRule::at_least_once;
   std::vector<std::string> usg_codes;     // Procedure codes of an obstetric ultrasound (default SNOMED 268445003, ICD-9-CM 88.78)
   // An encounter is an ANC visit when it references the pregnancy episode, or its

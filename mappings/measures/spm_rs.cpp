@@ -38,7 +38,7 @@ RsParams default_rs_params() {
   // and routine haematology (Hb, leukocytes, platelets, haematocrit, CBC panel).
   p.lab_codes = loinc({"2345-7", "2339-0", "3094-0", "2160-0", "1742-6", "1920-8", "2093-3", "3084-1", "718-7",
                        "6690-2", "777-3", "4544-3", "58410-2", "57021-8"});
-  p.cxr_codes = loinc({"36643-5", "24648-8", "30745-4"});
+  p.cxr_codes = loinc({"36643-5", "24648-8", "24647-0", "36572-6"});
   p.icu_codes = {"https://fhir.simpul.id/CodeSystem/unit-layanan|ICU", std::string(kSnomed) + "|309904001"};
   p.tb_codes = icd10_range("A15", "A19");
   p.tb_microscopy_codes = loinc({"11545-1"});
