@@ -188,6 +188,7 @@ void FactStore::finalize() {
     if (p.area != kNoCode) m.area = p.area;
     if (p.sex != Sex::unknown) m.sex = p.sex;
     m.deceased_flag = m.deceased_flag || p.deceased_flag;
+    m.jkn = m.jkn || p.jkn;
   }
   patients = std::move(merged);
   patient_at_.assign(n, UINT32_MAX);
@@ -540,6 +541,15 @@ int Reader::patient(const Value& r) {
   if (const Value* bd = obj(r, "_birthDate", "Patient._birthDate")) {
     if (const Value* e = extension(*bd, kBirthTime, "Patient._birthDate")) {
       f.birth_time = instant(*e, "valueDateTime", "_birthDate.extension.valueDateTime");
+    }
+  }
+  if (const Value* ids = arr(r, "identifier", p("identifier"))) {
+    for (SizeType i = 0; i < ids->Size(); ++i) {
+      const Value& x = (*ids)[i];
+      if (!x.IsObject()) wrong(p("identifier[" + std::to_string(i) + "]"), x, "an object");
+      if (str(x, "system", p("identifier.system")) == opt_.jkn_identifier_system && !str(x, "value", p("identifier.value")).empty()) {
+        f.jkn = true;
+      }
     }
   }
   std::string_view g = str(r, "gender", p("gender"));

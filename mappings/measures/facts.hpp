@@ -111,6 +111,7 @@ struct PatientFact {
   Code area = kNoCode;            // deepest Indonesian administrative code of the address (village > kecamatan > kabupaten > province)
   Sex sex = Sex::unknown;
   bool deceased_flag = false;     // Patient.deceasedBoolean true, or a deceasedDateTime
+  bool jkn = false;               // has a BPJS card number (ExtractOptions::jkn_identifier_system): a JKN participant (KBK)
 };
 
 struct EncounterFact {
@@ -270,6 +271,8 @@ struct ExtractOptions {
   // without a logical id (a transaction Bundle's urn:uuid Patient).
   std::vector<std::string> identifier_systems = {"https://fhir.kemkes.go.id/id/nik",
                                                  "https://fhir.simpul.id/sid/bpjs-no-kartu"};
+  // A Patient identifier in this system marks a JKN (BPJS) participant; only the flag is kept.
+  std::string jkn_identifier_system = "https://fhir.simpul.id/sid/bpjs-no-kartu";
   // EpisodeOfCare.type codings ("system|code") that mean a pregnancy episode.
   std::vector<std::string> pregnancy_types = {"http://terminology.kemkes.go.id/CodeSystem/episodeofcare-type|ANC",
                                               "http://snomed.info/sct|77386006",  // SNOMED "Pregnancy"

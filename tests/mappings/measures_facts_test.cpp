@@ -142,6 +142,7 @@ TEST(MeasuresExtract, PuskesmasExampleBundle) {
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->birth, m::day_from_civil(1980, 8, 17));
   EXPECT_EQ(p->sex, m::Sex::female);
+  EXPECT_TRUE(p->jkn);  // has a BPJS card number; the number itself is not kept
 
   ASSERT_EQ(store.encounters.size(), 1u);
   const m::EncounterFact& e = store.encounters[0];
@@ -367,6 +368,38 @@ TEST(MeasuresExtract, NdjsonLines) {
   EXPECT_EQ(r.errors[0].rfind("line 4: ", 0), 0u) << r.errors[0];
   store.finalize();
   EXPECT_EQ(store.subjects.size(), 1u);
+}
+
+TEST(MeasuresExtract, ReferralWithTaccReasonCodeAndLabReport) {
+  Pseudo pseudo;
+  m::FactStore store;
+  auto sr = json(R"({"resourceType":"ServiceRequest","status":"completed","intent":"order",
+    "category":[{"coding":[{"system":"http://snomed.info/sct","code":"3457005"}]}],
+    "subject":{"identifier":{"system":"https://fhir.kemkes.go.id/id/nik","value":"9901010101010001"}},
+    "authoredOn":"2026-02-02T10:00:00+07:00","reasonCode":[{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10","code":"J06.9"}]}],
+    "performer":[{"reference":"Organization/rs-1"}],
+    "extension":[{"url":"https://fhir.simpul.id/StructureDefinition/bpjs-tacc",
+                  "valueCoding":{"system":"https://fhir.simpul.id/CodeSystem/bpjs-pcare-tacc","code":"3"}}]})");
+  m::extract_facts(sr, store, pseudo.options());
+  // A logical reference by NIK: the pseudonymiser gets the key, the store never sees the NIK.
+  EXPECT_EQ(pseudo.keys.at(0), "https://fhir.kemkes.go.id/id/nik|9901010101010001");
+  const m::ServiceRequestFact& f = store.service_requests.at(0);
+  EXPECT_TRUE(f.referral);
+  EXPECT_TRUE(f.completed);
+  EXPECT_FALSE(f.specialist);
+  EXPECT_EQ(store.codes.name(f.reason), "http://hl7.org/fhir/sid/icd-10|J06.9");
+  EXPECT_EQ(store.codes.name(f.tacc), "https://fhir.simpul.id/CodeSystem/bpjs-pcare-tacc|3");
+  EXPECT_EQ(store.codes.name(f.target), "Organization/rs-1");
+
+  auto dr = json(R"({"resourceType":"DiagnosticReport","status":"final",
+    "category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0074","code":"LAB"}]}],
+    "code":{"coding":[{"system":"http://loinc.org","code":"58410-2"}]},"subject":{"reference":"Patient/a"},
+    "effectiveDateTime":"2026-02-02T07:00:00+07:00","issued":"2026-02-02T08:30:00+07:00"})");
+  EXPECT_EQ(m::extract_facts(dr, store, pseudo.options()).facts, 1);
+  const m::ObservationFact& o = store.observations.back();
+  EXPECT_TRUE(o.lab);
+  EXPECT_TRUE(o.report);
+  EXPECT_EQ(o.issued - o.time, 90 * 60);
 }
 
 // ---------------------------------------------------------------- layout
