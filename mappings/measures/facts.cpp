@@ -84,7 +84,8 @@ int digits(std::string_view s, std::size_t pos, std::size_t n) {
 
 std::optional<Day> parse_date(std::string_view s) {
   if (s.size() != 10 || !fhir::is_valid_date(s)) return std::nullopt;
-  return day_from_civil(digits(s, 0, 4), static_cast<unsigned>(digits(s, 5, 2)), static_cast<unsigned>(digits(s, 8, 2)));
+  return day_from_civil(digits(s, 0, 4), static_cast<unsigned>(digits(s, 5, 2)),
+                        static_cast<unsigned>(digits(s, 8, 2)));
 }
 
 std::optional<Instant> parse_datetime(std::string_view s, int utc_offset_minutes) {
@@ -94,7 +95,8 @@ std::optional<Instant> parse_datetime(std::string_view s, int utc_offset_minutes
     return day_start(*d, utc_offset_minutes);
   }
   if (s.size() < 20 || !fhir::is_valid_datetime(s)) return std::nullopt;
-  const Day d = day_from_civil(digits(s, 0, 4), static_cast<unsigned>(digits(s, 5, 2)), static_cast<unsigned>(digits(s, 8, 2)));
+  const Day d =
+      day_from_civil(digits(s, 0, 4), static_cast<unsigned>(digits(s, 5, 2)), static_cast<unsigned>(digits(s, 8, 2)));
   Instant t = Instant{d} * kSecondsPerDay + digits(s, 11, 2) * 3600 + digits(s, 14, 2) * 60 + digits(s, 17, 2);
   std::size_t pos = 19;
   if (pos < s.size() && s[pos] == '.') {
@@ -117,7 +119,8 @@ Interner::Interner() {
 
 Code Interner::intern(std::string_view s) {
   if (auto it = ids_.find(s); it != ids_.end()) return it->second;
-  if (names_.size() >= UINT32_MAX) throw fhir::Error::internal("Too many distinct codes and references for one fact store");
+  if (names_.size() >= UINT32_MAX)
+    throw fhir::Error::internal("Too many distinct codes and references for one fact store");
   const Code id = static_cast<Code>(names_.size());
   names_.emplace_back(s);
   ids_.emplace(std::string_view(names_.back()), id);
@@ -265,7 +268,6 @@ class Reader {
   std::string current_url;  // the Bundle entry's fullUrl of the resource being read ("" outside a Bundle)
 
  private:
-
   [[noreturn]] void wrong(std::string_view path, const Value& v, std::string_view expected) const {
     throw Error::structure(std::string(path) + " must be " + std::string(expected), std::string(path),
                            std::string(path) + " is " + std::string(json_type(v)));
@@ -472,7 +474,8 @@ class Reader {
       int sign = 1;
       if (i < text.size() && (text[i] == '+' || text[i] == '-')) sign = text[i++] == '-' ? -1 : 1;
       int e = 0;
-      for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i) e = std::min(e * 10 + (text[i] - '0'), 10000);
+      for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i)
+        e = std::min(e * 10 + (text[i] - '0'), 10000);
       exp = sign * e;
     }
     const int shift = 3 + exp - frac;  // value x 1000 = mant x 10^shift
@@ -481,7 +484,8 @@ class Reader {
     for (char c : mant) m = m * 10 + (c - '0');
     if (shift >= 0) {
       for (int k = 0; k < shift; ++k) {
-        if (m > std::numeric_limits<std::int64_t>::max() / 10) throw Error::value(std::string(path) + " is too large", std::string(path));
+        if (m > std::numeric_limits<std::int64_t>::max() / 10)
+          throw Error::value(std::string(path) + " is too large", std::string(path));
         m *= 10;
       }
     } else {
@@ -547,7 +551,8 @@ int Reader::patient(const Value& r) {
     for (SizeType i = 0; i < ids->Size(); ++i) {
       const Value& x = (*ids)[i];
       if (!x.IsObject()) wrong(p("identifier[" + std::to_string(i) + "]"), x, "an object");
-      if (str(x, "system", p("identifier.system")) == opt_.jkn_identifier_system && !str(x, "value", p("identifier.value")).empty()) {
+      if (str(x, "system", p("identifier.system")) == opt_.jkn_identifier_system &&
+          !str(x, "value", p("identifier.value")).empty()) {
         f.jkn = true;
       }
     }
@@ -631,7 +636,8 @@ int Reader::encounter(const Value& r) {
   }
   if (f.start == kNoInstant) f.start = f.arrived;
   if (f.start == kNoInstant) {
-    throw Error::required("Encounter.period.start is missing: an encounter must say when it happened", "Encounter.period.start");
+    throw Error::required("Encounter.period.start is missing: an encounter must say when it happened",
+                          "Encounter.period.start");
   }
   if (const Value* types = arr(r, "type", p("type")); types != nullptr && types->Size() > 0) {
     f.type = concept_code(&(*types)[0], p("type[0]"));
@@ -663,7 +669,8 @@ int Reader::encounter(const Value& r) {
         for (SizeType c = 0; codings != nullptr && c < codings->Size() && f.participant_role == kNoCode; ++c) {
           const Value& cd = (*codings)[c];
           if (!cd.IsObject()) wrong(tp + ".coding", cd, "an object");
-          if (str(cd, "system", tp + ".coding.system") != kParticipationType) f.participant_role = coding(cd, tp + ".coding");
+          if (str(cd, "system", tp + ".coding.system") != kParticipationType)
+            f.participant_role = coding(cd, tp + ".coding");
         }
       }
     }
@@ -704,12 +711,14 @@ int Reader::observation(const Value& r, bool report) {
   f.time = instant(r, "effectiveDateTime", "effectiveDateTime");
   if (f.time == kNoInstant) f.time = instant(r, "effectiveInstant", "effectiveInstant");
   if (f.time == kNoInstant) {
-    if (const Value* ep = obj(r, "effectivePeriod", p("effectivePeriod"))) f.time = instant(*ep, "start", "effectivePeriod.start");
+    if (const Value* ep = obj(r, "effectivePeriod", p("effectivePeriod")))
+      f.time = instant(*ep, "start", "effectivePeriod.start");
   }
   f.issued = instant(r, "issued", "issued");
   if (f.time == kNoInstant) f.time = f.issued;
   if (f.time == kNoInstant) {
-    throw Error::required(type_ + " has neither effective[x] nor issued: it cannot be placed in a period", p("effective[x]"));
+    throw Error::required(type_ + " has neither effective[x] nor issued: it cannot be placed in a period",
+                          p("effective[x]"));
   }
   f.lab = report ? any_category(r, "http://terminology.hl7.org/CodeSystem/v2-0074", "LAB")
                  : any_category(r, "http://terminology.hl7.org/CodeSystem/observation-category", "laboratory");
@@ -775,7 +784,8 @@ int Reader::procedure(const Value& r) {
   if (f.code == kNoCode) throw Error::required("Procedure.code has no coding", "Procedure.code");
   f.time = instant(r, "performedDateTime", "performedDateTime");
   if (f.time == kNoInstant) {
-    if (const Value* pp = obj(r, "performedPeriod", p("performedPeriod"))) f.time = instant(*pp, "start", "performedPeriod.start");
+    if (const Value* pp = obj(r, "performedPeriod", p("performedPeriod")))
+      f.time = instant(*pp, "start", "performedPeriod.start");
   }
   f.encounter = ref_code(obj(r, "encounter", p("encounter")), p("encounter"));
   store_.procedures.push_back(f);
@@ -810,7 +820,8 @@ int Reader::service_request(const Value& r) {
   if (f.time == kNoInstant) {
     throw Error::required("ServiceRequest has neither authoredOn nor occurrenceDateTime", "ServiceRequest.authoredOn");
   }
-  if (const Value* pt = obj(r, "performerType", p("performerType"))) f.specialist = concept_code(pt, p("performerType")) != kNoCode;
+  if (const Value* pt = obj(r, "performerType", p("performerType")))
+    f.specialist = concept_code(pt, p("performerType")) != kNoCode;
   if (const Value* perf = arr(r, "performer", p("performer")); perf != nullptr && perf->Size() > 0) {
     const Value& first = (*perf)[0];
     if (!first.IsObject()) wrong(p("performer[0]"), first, "an object");
@@ -818,7 +829,8 @@ int Reader::service_request(const Value& r) {
     const Value* org = ref.empty() ? nullptr : resolve(ref);
     std::string_view org_id_value;
     if (org != nullptr) {
-      if (const Value* ids = arr(*org, "identifier", "Organization.identifier"); ids != nullptr && ids->Size() > 0 && (*ids)[0].IsObject()) {
+      if (const Value* ids = arr(*org, "identifier", "Organization.identifier");
+          ids != nullptr && ids->Size() > 0 && (*ids)[0].IsObject()) {
         std::string_view s = str((*ids)[0], "system", "Organization.identifier.system");
         std::string_view v = str((*ids)[0], "value", "Organization.identifier.value");
         if (!v.empty()) f.target = store_.codes.intern(std::string(s) + "|" + std::string(v));
@@ -841,7 +853,8 @@ int Reader::service_request(const Value& r) {
     }
   }
   if (const Value* e = extension(r, opt_.extension_base + "bpjs-tacc", type_)) {
-    if (const Value* vc = obj(*e, "valueCoding", p("extension.valueCoding"))) f.tacc = coding(*vc, p("extension.valueCoding"));
+    if (const Value* vc = obj(*e, "valueCoding", p("extension.valueCoding")))
+      f.tacc = coding(*vc, p("extension.valueCoding"));
   }
   f.encounter = ref_code(obj(r, "encounter", p("encounter")), p("encounter"));
   store_.service_requests.push_back(f);
@@ -881,21 +894,29 @@ int Reader::episode_of_care(const Value& r) {
   }
   if (const Value* e = extension(r, opt_.extension_base + "pregnancy-outcome", type_)) {
     const Value* vc = obj(*e, "valueCoding", p("extension(pregnancy-outcome).valueCoding"));
-    std::string_view code = vc ? str(*vc, "code", p("extension(pregnancy-outcome).valueCoding.code")) : std::string_view{};
-    if (code == "live-birth") f.outcome = PregnancyOutcome::live_birth;
-    else if (code == "stillbirth") f.outcome = PregnancyOutcome::stillbirth;
-    else if (code == "abortion") f.outcome = PregnancyOutcome::abortion;
-    else if (code == "preterm") f.outcome = PregnancyOutcome::preterm;
-    else if (code == "maternal-death") f.outcome = PregnancyOutcome::maternal_death;
+    std::string_view code =
+        vc ? str(*vc, "code", p("extension(pregnancy-outcome).valueCoding.code")) : std::string_view{};
+    if (code == "live-birth")
+      f.outcome = PregnancyOutcome::live_birth;
+    else if (code == "stillbirth")
+      f.outcome = PregnancyOutcome::stillbirth;
+    else if (code == "abortion")
+      f.outcome = PregnancyOutcome::abortion;
+    else if (code == "preterm")
+      f.outcome = PregnancyOutcome::preterm;
+    else if (code == "maternal-death")
+      f.outcome = PregnancyOutcome::maternal_death;
     else {
       throw Error::value("The pregnancy outcome must be live-birth, stillbirth, abortion, preterm or maternal-death",
-                         p("extension(pregnancy-outcome).valueCoding.code"), "code='" + std::string(code.substr(0, 40)) + "'");
+                         p("extension(pregnancy-outcome).valueCoding.code"),
+                         "code='" + std::string(code.substr(0, 40)) + "'");
     }
   }
   if (f.pregnancy && f.lmp == kNoDay) {
-    throw Error::required("A pregnancy EpisodeOfCare needs its HPHT (first day of the last menstrual period): the "
-                          "pregnancy-lmp extension or period.start",
-                          "EpisodeOfCare.period.start");
+    throw Error::required(
+        "A pregnancy EpisodeOfCare needs its HPHT (first day of the last menstrual period): the "
+        "pregnancy-lmp extension or period.start",
+        "EpisodeOfCare.period.start");
   }
   store_.episodes.push_back(f);
   return 1;
@@ -930,7 +951,8 @@ void add_one(const Value& r, Reader& reader, ExtractResult& out, bool throw_erro
 }  // namespace
 
 ExtractResult extract_facts(const Value& resource, FactStore& store, const ExtractOptions& options) {
-  if (!options.pseudonymise) throw Error::internal("extract_facts needs a pseudonymising function (ExtractOptions::pseudonymise)");
+  if (!options.pseudonymise)
+    throw Error::internal("extract_facts needs a pseudonymising function (ExtractOptions::pseudonymise)");
   ExtractResult out;
   const std::string_view type = fhir::resource_type_of(resource);
   if (type != "Bundle") {
@@ -982,7 +1004,8 @@ ExtractResult extract_facts(const Value& resource, FactStore& store, const Extra
 }
 
 ExtractResult extract_ndjson(std::string_view text, FactStore& store, const ExtractOptions& options) {
-  if (!options.pseudonymise) throw Error::internal("extract_ndjson needs a pseudonymising function (ExtractOptions::pseudonymise)");
+  if (!options.pseudonymise)
+    throw Error::internal("extract_ndjson needs a pseudonymising function (ExtractOptions::pseudonymise)");
   ExtractResult out;
   std::size_t line_no = 0;
   while (!text.empty()) {

@@ -82,7 +82,7 @@ class Interner {
   std::size_t size() const { return names_.size(); }
 
  private:
-  std::deque<std::string> names_;                      // stable addresses: the map's keys view into them
+  std::deque<std::string> names_;  // stable addresses: the map's keys view into them
   std::unordered_map<std::string_view, Code> ids_;
 };
 
@@ -90,8 +90,7 @@ class Interner {
 inline constexpr std::string_view kLoinc = "http://loinc.org";
 inline constexpr std::string_view kIcd10 = "http://hl7.org/fhir/sid/icd-10";
 inline constexpr std::string_view kSnomed = "http://snomed.info/sct";
-inline constexpr std::string_view kDischargeDisposition =
-    "http://terminology.hl7.org/CodeSystem/discharge-disposition";
+inline constexpr std::string_view kDischargeDisposition = "http://terminology.hl7.org/CodeSystem/discharge-disposition";
 
 // ---------------------------------------------------------------- facts
 
@@ -99,90 +98,104 @@ using Subject = std::uint32_t;  // index into FactStore::subjects (a pseudonym)
 
 enum class Sex : std::uint8_t { unknown, male, female, other };
 
-// Encounter.class (v3-ActCode).
-enum class EncounterClass : std::uint8_t { other, amb, imp, emer, hh, vr };  // rawat jalan, rawat inap, IGD, kunjungan rumah, virtual
-enum class EncounterStatus : std::uint8_t { other, planned, arrived, triaged, in_progress, onleave, finished, cancelled };
+// Encounter.class (v3-ActCode): amb rawat jalan (outpatient), imp rawat inap (inpatient),
+// emer IGD (emergency), hh kunjungan rumah (home visit), vr virtual.
+enum class EncounterClass : std::uint8_t { other, amb, imp, emer, hh, vr };
+enum class EncounterStatus : std::uint8_t {
+  other,
+  planned,
+  arrived,
+  triaged,
+  in_progress,
+  onleave,
+  finished,
+  cancelled
+};
 
 struct PatientFact {
   Subject subject = 0;
-  Day birth = kNoDay;             // Patient.birthDate (complete dates only)
+  Day birth = kNoDay;               // Patient.birthDate (complete dates only)
   Instant birth_time = kNoInstant;  // extension patient-birthTime (newborn visit windows in hours)
-  Instant deceased = kNoInstant;  // Patient.deceasedDateTime
-  Code area = kNoCode;            // deepest Indonesian administrative code of the address (village > kecamatan > kabupaten > province)
+  Instant deceased = kNoInstant;    // Patient.deceasedDateTime
+  // The deepest Indonesian administrative code of the address (village > kecamatan > kabupaten > province).
+  Code area = kNoCode;
   Sex sex = Sex::unknown;
-  bool deceased_flag = false;     // Patient.deceasedBoolean true, or a deceasedDateTime
-  bool jkn = false;               // has a BPJS card number (ExtractOptions::jkn_identifier_system): a JKN participant (KBK)
+  bool deceased_flag = false;  // Patient.deceasedBoolean true, or a deceasedDateTime
+  bool jkn = false;  // has a BPJS card number (ExtractOptions::jkn_identifier_system): a JKN participant (KBK)
 };
 
 struct EncounterFact {
-  Instant start = kNoInstant;     // period.start (admission for inpatients)
-  Instant end = kNoInstant;       // period.end (discharge)
-  Instant arrived = kNoInstant;   // statusHistory 'arrived' period.start (registration / arrival)
-  Instant seen = kNoInstant;      // statusHistory 'in-progress' period.start (first seen by the doctor)
+  Instant start = kNoInstant;    // period.start (admission for inpatients)
+  Instant end = kNoInstant;      // period.end (discharge)
+  Instant arrived = kNoInstant;  // statusHistory 'arrived' period.start (registration / arrival)
+  Instant seen = kNoInstant;     // statusHistory 'in-progress' period.start (first seen by the doctor)
   Subject subject = 0;
-  Code ref = kNoCode;             // this encounter as a reference ("Encounter/id" or its urn)
-  Code type = kNoCode;            // first Encounter.type coding
-  Code service_type = kNoCode;    // first Encounter.serviceType coding (P-Care poli, clinic)
-  Code location = kNoCode;        // first Encounter.location.location reference
-  Code provider = kNoCode;        // Encounter.serviceProvider reference (the facility)
-  Code episode = kNoCode;         // first Encounter.episodeOfCare reference
-  Code discharge = kNoCode;       // hospitalization.dischargeDisposition first coding
-  Code participant_role = kNoCode;  // first participant.type coding that is not v3-ParticipationType (e.g. SNOMED doctor/midwife)
+  Code ref = kNoCode;           // this encounter as a reference ("Encounter/id" or its urn)
+  Code type = kNoCode;          // first Encounter.type coding
+  Code service_type = kNoCode;  // first Encounter.serviceType coding (P-Care poli, clinic)
+  Code location = kNoCode;      // first Encounter.location.location reference
+  Code provider = kNoCode;      // Encounter.serviceProvider reference (the facility)
+  Code episode = kNoCode;       // first Encounter.episodeOfCare reference
+  Code discharge = kNoCode;     // hospitalization.dischargeDisposition first coding
+  // The first participant.type coding that is not v3-ParticipationType (e.g. SNOMED doctor / midwife).
+  Code participant_role = kNoCode;
   EncounterClass cls = EncounterClass::other;
   EncounterStatus status = EncounterStatus::other;
-  bool has_attender = false;      // a participant of type ATND (DPJP / attending doctor)
+  bool has_attender = false;  // a participant of type ATND (DPJP / attending doctor)
 };
 
 struct ConditionFact {
   Subject subject = 0;
-  Instant onset = kNoInstant;     // onsetDateTime, else recordedDate
-  Code code = kNoCode;            // ICD-10 coding ("http://hl7.org/fhir/sid/icd-10|E11.9"), else the first coding
-  Code encounter = kNoCode;       // Condition.encounter reference
+  Instant onset = kNoInstant;  // onsetDateTime, else recordedDate
+  Code code = kNoCode;         // ICD-10 coding ("http://hl7.org/fhir/sid/icd-10|E11.9"), else the first coding
+  Code encounter = kNoCode;    // Condition.encounter reference
 };
 
 enum class ValueKind : std::uint8_t { none, quantity, coded, text, boolean, date };
 
 struct ObservationFact {
-  Instant time = kNoInstant;      // effective[x] (specimen collection for lab results)
-  Instant issued = kNoInstant;    // issued (result released), for turnaround times
-  std::int64_t value_milli = 0;   // valueQuantity.value x 1000, exact (decimal text, no floating point);
-                                  // ValueKind::date (valueDateTime, e.g. HPHT LOINC 8665-2): the local Day number
+  Instant time = kNoInstant;     // effective[x] (specimen collection for lab results)
+  Instant issued = kNoInstant;   // issued (result released), for turnaround times
+  std::int64_t value_milli = 0;  // valueQuantity.value x 1000, exact (decimal text, no floating point);
+                                 // ValueKind::date (valueDateTime, e.g. HPHT LOINC 8665-2): the local Day number
   Subject subject = 0;
-  Code code = kNoCode;            // the LOINC coding ("http://loinc.org|8480-6"), else the first coding; components become own facts
-  Code unit = kNoCode;            // valueQuantity UCUM code (or unit)
-  Code value_code = kNoCode;      // valueCodeableConcept first coding / valueString text (interned)
+  // The LOINC coding ("http://loinc.org|8480-6"), else the first coding; components become facts of their own.
+  Code code = kNoCode;
+  Code unit = kNoCode;        // valueQuantity UCUM code (or unit)
+  Code value_code = kNoCode;  // valueCodeableConcept first coding / valueString text (interned)
   Code encounter = kNoCode;
   ValueKind kind = ValueKind::none;
-  bool lab = false;               // category laboratory (Observation) or LAB (DiagnosticReport)
-  bool report = false;            // from a DiagnosticReport
+  bool lab = false;     // category laboratory (Observation) or LAB (DiagnosticReport)
+  bool report = false;  // from a DiagnosticReport
 };
 
 struct ProcedureFact {
   Subject subject = 0;
-  Instant time = kNoInstant;      // performedDateTime / performedPeriod.start
-  Code code = kNoCode;            // first coding ("system|code": SNOMED, ICD-9-CM ...)
+  Instant time = kNoInstant;  // performedDateTime / performedPeriod.start
+  Code code = kNoCode;        // first coding ("system|code": SNOMED, ICD-9-CM ...)
   Code encounter = kNoCode;
 };
 
 struct ImmunizationFact {
   Subject subject = 0;
-  Instant time = kNoInstant;      // occurrenceDateTime
-  Code vaccine = kNoCode;         // vaccineCode first coding
+  Instant time = kNoInstant;  // occurrenceDateTime
+  Code vaccine = kNoCode;     // vaccineCode first coding
   Code encounter = kNoCode;
 };
 
 // A ServiceRequest: a referral (rujukan) when its category is SNOMED 3457005, else an order.
 struct ServiceRequestFact {
   Subject subject = 0;
-  Instant time = kNoInstant;      // authoredOn, else occurrence[x]
-  Code code = kNoCode;            // first code coding
-  Code reason = kNoCode;          // reasonCode first coding (ICD-10), or the ICD-10 of a contained/bundled reasonReference Condition
-  Code target = kNoCode;          // first performer reference, or the facility code of a resolved Organization
+  Instant time = kNoInstant;  // authoredOn, else occurrence[x]
+  Code code = kNoCode;        // first code coding
+  // reasonCode's ICD-10 coding, or the ICD-10 code of a reasonReference Condition in the same Bundle.
+  Code reason = kNoCode;
+  Code target = kNoCode;  // first performer reference, or the facility code of a resolved Organization
   Code encounter = kNoCode;
-  Code tacc = kNoCode;            // extension bpjs-tacc valueCoding (Time, Age, Complication, Comorbidity)
+  Code tacc = kNoCode;  // extension bpjs-tacc valueCoding (Time, Age, Complication, Comorbidity)
   bool referral = false;
-  bool specialist = false;        // performerType coded (a sub-specialty / specialist clinic): a specialist referral
-  bool completed = false;         // status completed
+  bool specialist = false;  // performerType coded (a sub-specialty / specialist clinic): a specialist referral
+  bool completed = false;   // status completed
 };
 
 // An EpisodeOfCare; for pregnancy (kehamilan) start = HPHT (first day of the last menstrual period).
@@ -197,15 +210,15 @@ enum class PregnancyOutcome : std::uint8_t {
 
 struct EpisodeOfCareFact {
   Subject subject = 0;
-  Code ref = kNoCode;             // this episode as a reference
-  Code type = kNoCode;            // first type coding
-  Day lmp = kNoDay;               // HPHT: extension pregnancy-lmp, else period.start (see lmp_explicit)
-  Day edd = kNoDay;               // HPL (expected delivery): extension pregnancy-edd
-  Day end = kNoDay;               // period.end: the pregnancy ended (delivery, abortion ...)
+  Code ref = kNoCode;   // this episode as a reference
+  Code type = kNoCode;  // first type coding
+  Day lmp = kNoDay;     // HPHT: extension pregnancy-lmp, else period.start (see lmp_explicit)
+  Day edd = kNoDay;     // HPL (expected delivery): extension pregnancy-edd
+  Day end = kNoDay;     // period.end: the pregnancy ended (delivery, abortion ...)
   PregnancyOutcome outcome = PregnancyOutcome::unknown;
-  bool pregnancy = false;         // type is a pregnancy episode (see ExtractOptions::pregnancy_types)
-  bool cancelled = false;         // status cancelled / entered-in-error
-  bool lmp_explicit = false;      // lmp came from the pregnancy-lmp extension (period.start is often the first visit)
+  bool pregnancy = false;     // type is a pregnancy episode (see ExtractOptions::pregnancy_types)
+  bool cancelled = false;     // status cancelled / entered-in-error
+  bool lmp_explicit = false;  // lmp came from the pregnancy-lmp extension (period.start is often the first visit)
 };
 
 // ---------------------------------------------------------------- the store
@@ -217,7 +230,7 @@ using Pseudonymiser = std::function<std::string(std::string_view subject_key)>;
 
 class FactStore {
  public:
-  Interner codes;                 // codes ("system|code") and references
+  Interner codes;                     // codes ("system|code") and references
   std::vector<std::string> subjects;  // pseudonyms; the index is the Subject
 
   std::vector<PatientFact> patients;
@@ -247,7 +260,9 @@ class FactStore {
   std::span<const ObservationFact> observations_of(Subject s) const { return slice(observations, obs_off_, s); }
   std::span<const ProcedureFact> procedures_of(Subject s) const { return slice(procedures, proc_off_, s); }
   std::span<const ImmunizationFact> immunizations_of(Subject s) const { return slice(immunizations, imm_off_, s); }
-  std::span<const ServiceRequestFact> service_requests_of(Subject s) const { return slice(service_requests, sr_off_, s); }
+  std::span<const ServiceRequestFact> service_requests_of(Subject s) const {
+    return slice(service_requests, sr_off_, s);
+  }
   std::span<const EpisodeOfCareFact> episodes_of(Subject s) const { return slice(episodes, eoc_off_, s); }
 
  private:
@@ -265,8 +280,9 @@ class FactStore {
 // ---------------------------------------------------------------- extraction
 
 struct ExtractOptions {
-  int utc_offset_minutes = 420;   // the facility's zone (WIB 420, WITA 480, WIT 540): date-only values are local midnight
-  Pseudonymiser pseudonymise;     // required
+  // The facility's zone (WIB 420, WITA 480, WIT 540): date-only values are local midnight.
+  int utc_offset_minutes = 420;
+  Pseudonymiser pseudonymise;  // required
   // Patient identifier systems tried, in order, for the subject key of a Patient
   // without a logical id (a transaction Bundle's urn:uuid Patient).
   std::vector<std::string> identifier_systems = {"https://fhir.kemkes.go.id/id/nik",
@@ -282,10 +298,10 @@ struct ExtractOptions {
 
 // What extract_facts did with a resource.
 struct ExtractResult {
-  int facts = 0;                        // facts added
-  int resources = 0;                    // resources read (a Bundle's entries count one each)
-  int ignored = 0;                      // resources of a type no indicator uses (Medication, Practitioner ...)
-  std::vector<std::string> errors;      // resources that could not be used, each "Type[/id] at path: why"
+  int facts = 0;                    // facts added
+  int resources = 0;                // resources read (a Bundle's entries count one each)
+  int ignored = 0;                  // resources of a type no indicator uses (Medication, Practitioner ...)
+  std::vector<std::string> errors;  // resources that could not be used, each "Type[/id] at path: why"
 };
 
 // Adds the facts of `resource` to `store`. A Bundle adds its entries (references
@@ -310,7 +326,9 @@ struct Period {
 };
 // Period of whole civil months: year-month of the first and of the last month.
 Period months_period(int first_year, unsigned first_month, int last_year, unsigned last_month);
-inline Period year_period(int year) { return months_period(year, 1, year, 12); }
+inline Period year_period(int year) {
+  return months_period(year, 1, year, 12);
+}
 
 // An indicator's counts. Figures (%, per mille) are made from these by the exact
 // rational arithmetic; nothing here divides.

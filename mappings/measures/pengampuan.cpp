@@ -9,14 +9,15 @@ using fhir::Error;
 Params default_params() {
   Params p;
   p.death_dispositions = {std::string(kDischargeDisposition) + "|exp"};
-  p.transfer_dispositions = {std::string(kDischargeDisposition) + "|other-hcf", std::string(kDischargeDisposition) + "|hosp"};
+  p.transfer_dispositions = {std::string(kDischargeDisposition) + "|other-hcf",
+                             std::string(kDischargeDisposition) + "|hosp"};
   return p;
 }
 
 namespace {
 
-HospitalFigures figures(const FactStore& store, const Scope& scope, Code hospital, const CodeSet& dx, const CodeSet& death,
-                        const CodeSet& transfer) {
+HospitalFigures figures(const FactStore& store, const Scope& scope, Code hospital, const CodeSet& dx,
+                        const CodeSet& death, const CodeSet& transfer) {
   HospitalFigures out;
   if (hospital == kNoCode) return out;  // no encounter of this hospital was ever seen
   const int off = scope.utc_offset_minutes;
@@ -26,7 +27,8 @@ HospitalFigures figures(const FactStore& store, const Scope& scope, Code hospita
     const PatientFact* patient = store.patient(s);
     bool case_ = false, referred = false, died = false;
     for (const EncounterFact& e : store.encounters_of(s)) {
-      if (e.provider != hospital || e.status == EncounterStatus::cancelled || e.status == EncounterStatus::planned) continue;
+      if (e.provider != hospital || e.status == EncounterStatus::cancelled || e.status == EncounterStatus::planned)
+        continue;
       if (!scope.period.contains(local_day(e.start, off))) continue;
       const Day start_day = local_day(e.start, off);
       const Day end_day = e.end == kNoInstant ? start_day : local_day(e.end, off);
@@ -35,7 +37,8 @@ HospitalFigures figures(const FactStore& store, const Scope& scope, Code hospita
       for (const ConditionFact& c : conditions) {
         if (!dx.contains(c.code)) continue;
         if (c.encounter != kNoCode ? c.encounter == e.ref
-                                   : (c.onset != kNoInstant && local_day(c.onset, off) >= start_day && local_day(c.onset, off) <= end_day)) {
+                                   : (c.onset != kNoInstant && local_day(c.onset, off) >= start_day &&
+                                      local_day(c.onset, off) <= end_day)) {
           priority = true;
           break;
         }
@@ -77,8 +80,9 @@ std::vector<EngagementResult> evaluate(const FactStore& store, const Scope& scop
   std::vector<EngagementResult> out;
   for (const Engagement& g : engagements) {
     if (g.diagnosis_codes.empty()) {
-      throw Error::invalid("Engagement '" + g.id + "' has no diagnosis list: the priority service's ICD-10 codes are a parameter",
-                           "diagnosis_codes");
+      throw Error::invalid(
+          "Engagement '" + g.id + "' has no diagnosis list: the priority service's ICD-10 codes are a parameter",
+          "diagnosis_codes");
     }
     if (g.mentor.empty() || g.mentee.empty()) {
       throw Error::invalid("Engagement '" + g.id + "' needs both the mentor (RS pengampu) and the mentee (RS diampu)",

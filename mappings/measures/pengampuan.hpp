@@ -20,11 +20,12 @@ namespace simpul::mappings::measures::pengampuan {
 
 // One mentoring engagement (jejaring pengampuan) for one priority service.
 struct Engagement {
-  std::string id;        // e.g. the PKS (cooperation agreement) number
-  std::string mentor;    // RS pengampu: its Encounter.serviceProvider reference ("Organization/...")
-  std::string mentee;    // RS diampu: likewise
-  std::string service;   // layanan prioritas: kanker, jantung, stroke, uronefrologi, kia, ... (a label)
-  std::vector<std::string> diagnosis_codes;  // the service's diagnosis list (ICD-10 patterns, a parameter per engagement)
+  std::string id;       // e.g. the PKS (cooperation agreement) number
+  std::string mentor;   // RS pengampu: its Encounter.serviceProvider reference ("Organization/...")
+  std::string mentee;   // RS diampu: likewise
+  std::string service;  // layanan prioritas: kanker, jantung, stroke, uronefrologi, kia, ... (a label)
+  std::vector<std::string>
+      diagnosis_codes;  // the service's diagnosis list (ICD-10 patterns, a parameter per engagement)
 };
 
 struct Scope {

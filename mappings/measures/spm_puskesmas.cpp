@@ -25,14 +25,30 @@ std::vector<std::string> join(std::vector<std::string> a, const std::vector<std:
   return a;
 }
 }  // namespace
-std::vector<std::string> body_weight() { return loinc({"29463-7", "3141-9"}); }
-std::vector<std::string> body_height() { return loinc({"8302-2", "8306-3", "8308-9"}); }
-std::vector<std::string> head_circumference() { return loinc({"9843-4", "8287-5"}); }
-std::vector<std::string> waist_circumference() { return loinc({"8280-0"}); }
-std::vector<std::string> blood_pressure() { return loinc({"8480-6", "85354-9", "55284-4"}); }
-std::vector<std::string> vital_signs() { return join(blood_pressure(), loinc({"8867-4", "9279-1", "8310-5"})); }
-std::vector<std::string> glucose() { return loinc({"2339-0", "2345-7", "41653-7", "1558-6", "14749-6", "15074-8"}); }
-std::vector<std::string> cholesterol() { return loinc({"2093-3", "14647-2"}); }
+std::vector<std::string> body_weight() {
+  return loinc({"29463-7", "3141-9"});
+}
+std::vector<std::string> body_height() {
+  return loinc({"8302-2", "8306-3", "8308-9"});
+}
+std::vector<std::string> head_circumference() {
+  return loinc({"9843-4", "8287-5"});
+}
+std::vector<std::string> waist_circumference() {
+  return loinc({"8280-0"});
+}
+std::vector<std::string> blood_pressure() {
+  return loinc({"8480-6", "85354-9", "55284-4"});
+}
+std::vector<std::string> vital_signs() {
+  return join(blood_pressure(), loinc({"8867-4", "9279-1", "8310-5"}));
+}
+std::vector<std::string> glucose() {
+  return loinc({"2339-0", "2345-7", "41653-7", "1558-6", "14749-6", "15074-8"});
+}
+std::vector<std::string> cholesterol() {
+  return loinc({"2093-3", "14647-2"});
+}
 std::vector<std::string> simpul_service(std::string_view code) {
   return {"https://fhir.simpul.id/CodeSystem/spm-layanan|" + std::string(code)};
 }
@@ -56,10 +72,11 @@ std::vector<std::string> concat(std::initializer_list<std::vector<std::string>> 
 
 void require_sasaran(std::int64_t sasaran, std::string_view service) {
   if (sasaran < 0) {
-    throw Error::invalid(std::string(service) +
-                         " needs its target population (sasaran), set by the district from BPS / RISKESDAS-SKI data: "
-                         "it is a parameter, not computed from encounters",
-                         "sasaran");
+    throw Error::invalid(
+        std::string(service) +
+            " needs its target population (sasaran), set by the district from BPS / RISKESDAS-SKI data: "
+            "it is a parameter, not computed from encounters",
+        "sasaran");
   }
 }
 
@@ -73,8 +90,12 @@ bool usable(const EncounterFact& e) {
   return e.status != EncounterStatus::cancelled && e.status != EncounterStatus::planned;
 }
 
-Instant period_from(const Scope& sc) { return day_start(sc.period.first, sc.utc_offset_minutes); }
-Instant period_to(const Scope& sc) { return day_start(sc.period.last + 1, sc.utc_offset_minutes); }
+Instant period_from(const Scope& sc) {
+  return day_start(sc.period.first, sc.utc_offset_minutes);
+}
+Instant period_to(const Scope& sc) {
+  return day_start(sc.period.last + 1, sc.utc_offset_minutes);
+}
 
 // ---------------------------------------------------------------- packages
 
@@ -230,7 +251,8 @@ ServiceResult evaluate_ibu_hamil(const FactStore& store, const Scope& scope, con
       Day last_day = kNoDay;
       for (const EncounterFact& v : store.encounters_of(s)) {
         if (!usable(v)) continue;
-        const bool is_anc = (e.ref != kNoCode && v.episode == e.ref) || anc.contains(v.type) || anc.contains(v.service_type);
+        const bool is_anc =
+            (e.ref != kNoCode && v.episode == e.ref) || anc.contains(v.type) || anc.contains(v.service_type);
         if (!is_anc) continue;
         const Day d = local_day(v.start, off);
         if (d < lmp || d > e.end) continue;
@@ -306,7 +328,8 @@ ServiceResult evaluate_ibu_bersalin(const FactStore& store, const Scope& scope, 
       if (t == kNoInstant || !scope.period.contains(local_day(t, off))) continue;
       assessed = true;
       // At a health facility: the encounter is not a home visit / virtual / unknown class.
-      if (at != nullptr && (at->cls == EncounterClass::imp || at->cls == EncounterClass::amb || at->cls == EncounterClass::emer)) {
+      if (at != nullptr &&
+          (at->cls == EncounterClass::imp || at->cls == EncounterClass::amb || at->cls == EncounterClass::emer)) {
         facility = true;
       }
     }
@@ -318,7 +341,9 @@ ServiceResult evaluate_ibu_bersalin(const FactStore& store, const Scope& scope, 
 
 // ---------------------------------------------------------------- SPM-03
 
-NeonatalParams default_neonatal_params() { return NeonatalParams{}; }
+NeonatalParams default_neonatal_params() {
+  return NeonatalParams{};
+}
 
 ServiceResult evaluate_bayi_baru_lahir(const FactStore& store, const Scope& scope, const NeonatalParams& params) {
   check_store(store);
@@ -361,9 +386,9 @@ BalitaParams default_balita_params() {
   BalitaParams p;
   const FactKind obs = FactKind::observation, svc = FactKind::service, imm = FactKind::immunization;
   p.standar_0_11 = {
-      {"penimbangan", obs, body_weight(), 8, -1, -1, 0},             // weighing (OCR "I" x/yr, read as 8)
-      {"panjang/tinggi badan", obs, body_height(), 2, -1, -1, 0},    // length/height
-      {"lingkar kepala", obs, head_circumference(), 2, -1, -1, 0},   // head circumference
+      {"penimbangan", obs, body_weight(), 8, -1, -1, 0},                       // weighing (OCR "I" x/yr, read as 8)
+      {"panjang/tinggi badan", obs, body_height(), 2, -1, -1, 0},              // length/height
+      {"lingkar kepala", obs, head_circumference(), 2, -1, -1, 0},             // head circumference
       {"pemantauan perkembangan", svc, simpul_service("kpsp"), 4, -1, -1, 0},  // development monitoring
       {"vitamin A biru", svc, simpul_service("vitamin-a"), 1, 6, 12, 0},       // blue capsule at 6-11 months
       {"imunisasi BCG", imm, simpul_vaccine("BCG"), 1, -1, -1, 0},
@@ -613,7 +638,8 @@ ServiceResult evaluate_terduga_tb(const FactStore& store, const Scope& scope, co
   for (Subject s = 0; s < store.subjects.size(); ++s) {
     if (!in_area(store, s, scope)) continue;
     bool examined = false;
-    for (const ObservationFact& o : store.observations_of(s)) examined = examined || (exam.contains(o.code) && in(o.time));
+    for (const ObservationFact& o : store.observations_of(s))
+      examined = examined || (exam.contains(o.code) && in(o.time));
     for (const ProcedureFact& p : store.procedures_of(s)) examined = examined || (exam.contains(p.code) && in(p.time));
     for (const ServiceRequestFact& r : store.service_requests_of(s)) {
       examined = examined || (r.completed && exam.contains(r.code) && in(r.time));
@@ -632,10 +658,11 @@ HivParams default_hiv_params() {
   // HIV-1/2 antibody rapid tests; plus Simpul's own code for "R1".
   p.test_codes = {std::string(kLoinc) + "|68961-2", std::string(kLoinc) + "|89365-1", std::string(kLoinc) + "|31201-7"};
   for (auto& c : codes::simpul_service("hiv-r1")) p.test_codes.push_back(c);
-  p.risk_condition_codes = concat({icd10_range("A15", "A19"), icd10_range("A50", "A64"),
-                                   {std::string(kIcd10) + "|Z72.5*", std::string(kIcd10) + "|Z20.6*",
-                                    std::string(kIcd10) + "|O09*", std::string(kIcd10) + "|Z33*",
-                                    std::string(kIcd10) + "|Z34*", std::string(kIcd10) + "|Z35*"}});
+  p.risk_condition_codes =
+      concat({icd10_range("A15", "A19"),
+              icd10_range("A50", "A64"),
+              {std::string(kIcd10) + "|Z72.5*", std::string(kIcd10) + "|Z20.6*", std::string(kIcd10) + "|O09*",
+               std::string(kIcd10) + "|Z33*", std::string(kIcd10) + "|Z34*", std::string(kIcd10) + "|Z35*"}});
   for (auto& c : codes::simpul_service("populasi-kunci")) p.risk_condition_codes.push_back(c);
   return p;
 }

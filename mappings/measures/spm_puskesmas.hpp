@@ -28,10 +28,10 @@ struct Scope {
 // One service's result. numerator/denominator are the indicator; the rest say
 // how the numerator came about (for a "why not counted" view and data checks).
 struct ServiceResult {
-  Proportion coverage;           // numerator: people served per standard; denominator: sasaran (parameter)
-  std::int64_t assessed = 0;     // people whose service was assessed in the period (met the standard or not)
-  std::int64_t excluded = 0;     // people excluded by the service's rules (e.g. abortion in SPM-01)
-  std::int64_t carried_over = 0; // SPM-01: pregnancies still ongoing at the period end (counted when they end)
+  Proportion coverage;            // numerator: people served per standard; denominator: sasaran (parameter)
+  std::int64_t assessed = 0;      // people whose service was assessed in the period (met the standard or not)
+  std::int64_t excluded = 0;      // people excluded by the service's rules (e.g. abortion in SPM-01)
+  std::int64_t carried_over = 0;  // SPM-01: pregnancies still ongoing at the period end (counted when they end)
   bool operator==(const ServiceResult&) const = default;
 };
 
@@ -60,14 +60,14 @@ using Package = std::vector<Requirement>;
 
 // Common LOINC code patterns (defaults of the packages below).
 namespace codes {
-std::vector<std::string> body_weight();          // 29463-7, 3141-9
-std::vector<std::string> body_height();          // 8302-2, 8306-3, 8308-9
-std::vector<std::string> head_circumference();   // 9843-4, 8287-5
-std::vector<std::string> waist_circumference();  // 8280-0
-std::vector<std::string> blood_pressure();       // 8480-6 systolic, 85354-9 panel, 55284-4
-std::vector<std::string> vital_signs();          // blood pressure, 8867-4, 9279-1, 8310-5
-std::vector<std::string> glucose();              // 2339-0, 2345-7, 41653-7, 1558-6, 14749-6, 15074-8
-std::vector<std::string> cholesterol();          // 2093-3, 14647-2
+std::vector<std::string> body_weight();                          // 29463-7, 3141-9
+std::vector<std::string> body_height();                          // 8302-2, 8306-3, 8308-9
+std::vector<std::string> head_circumference();                   // 9843-4, 8287-5
+std::vector<std::string> waist_circumference();                  // 8280-0
+std::vector<std::string> blood_pressure();                       // 8480-6 systolic, 85354-9 panel, 55284-4
+std::vector<std::string> vital_signs();                          // blood pressure, 8867-4, 9279-1, 8310-5
+std::vector<std::string> glucose();                              // 2339-0, 2345-7, 41653-7, 1558-6, 14749-6, 15074-8
+std::vector<std::string> cholesterol();                          // 2093-3, 14647-2
 std::vector<std::string> simpul_service(std::string_view code);  // https://fhir.simpul.id/CodeSystem/spm-layanan|code
 std::vector<std::string> simpul_vaccine(std::string_view code);  // https://fhir.simpul.id/CodeSystem/vaksin|code
 }  // namespace codes
@@ -85,18 +85,21 @@ struct AncParams {
   // K6 distribution: visits (distinct days) per trimester. Trimesters by days since
   // HPHT: T1 [0, t2_from_day), T2 [t2_from_day, t3_from_day), T3 [t3_from_day, end].
   int min_t1 = 1, min_t2 = 2, min_t3 = 3;
-  int t2_from_day = 98;   // 14 weeks 0 days
-  int t3_from_day = 196;  // 28 weeks 0 days
+  int t2_from_day = 98;             // 14 weeks 0 days
+  int t3_from_day = 196;            // 28 weeks 0 days
   bool doctor_in_t1_and_t3 = true;  // >= 1 visit by a doctor / SpOG in T1 and in T3
-  std::vector<std::string> doctor_roles;  // Encounter.participant.type codes of a doctor (default: SNOMED 158965000, 309343006, 309367003)
+  std::vector<std::string>
+      doctor_roles;  // Encounter.participant.type codes of a doctor (default: SNOMED 158965000, 309343006, 309367003)
   UsgRule usg = UsgRule::at_least_once;
-  std::vector<std::string> usg_codes;     // Procedure codes of an obstetric ultrasound (default SNOMED 268445003, ICD-9-CM 88.78)
+  std::vector<std::string>
+      usg_codes;  // Procedure codes of an obstetric ultrasound (default SNOMED 268445003, ICD-9-CM 88.78)
   // An encounter is an ANC visit when it references the pregnancy episode, or its
   // type / serviceType is one of these (default: P-Care poli KIA 003, SNOMED 424525001 antenatal care).
   std::vector<std::string> anc_visit_codes;
   int preterm_before_day = 259;  // delivery before 37 weeks 0 days = partus prematurus (excluded)
-  std::vector<std::string> abortion_codes;  // Condition codes that mean the pregnancy ended in abortion (default ICD-10 O00-O08)
-  std::vector<std::string> hpht_codes;      // Observation with valueDateTime giving HPHT (default LOINC 8665-2)
+  std::vector<std::string>
+      abortion_codes;  // Condition codes that mean the pregnancy ended in abortion (default ICD-10 O00-O08)
+  std::vector<std::string> hpht_codes;  // Observation with valueDateTime giving HPHT (default LOINC 8665-2)
 };
 AncParams default_anc_params();
 ServiceResult evaluate_ibu_hamil(const FactStore& store, const Scope& scope, const AncParams& params);
@@ -120,7 +123,8 @@ struct NeonatalParams {
   int kn2_from_day = 3, kn2_to_day = 7;
   int kn3_from_day = 8, kn3_to_day = 28;
   int kn1_to_day_without_birth_time = 2;  // no birth time recorded: KN1 = a visit on day 0..2
-  std::vector<std::string> visit_codes;   // Encounter type/serviceType of a neonatal visit; empty = any encounter of the baby
+  std::vector<std::string>
+      visit_codes;  // Encounter type/serviceType of a neonatal visit; empty = any encounter of the baby
 };
 NeonatalParams default_neonatal_params();
 ServiceResult evaluate_bayi_baru_lahir(const FactStore& store, const Scope& scope, const NeonatalParams& params);
@@ -165,8 +169,8 @@ struct ChronicParams {
   std::int64_t sasaran = -1;  // estimated patients (prevalence x population); required
   int min_age_years = 15;
   std::vector<std::string> diagnosis_codes;
-  Package monthly;                 // what each month needs (HT: a BP; DM: a glucose result)
-  bool monthly_visit = false;      // DM: also a clinical examination (an encounter) each month
+  Package monthly;             // what each month needs (HT: a BP; DM: a glucose result)
+  bool monthly_visit = false;  // DM: also a clinical examination (an encounter) each month
   int allowed_missing_months = 0;
 };
 ChronicParams default_hipertensi_params();  // ICD-10 I10-I15; BP monthly
@@ -176,7 +180,7 @@ ServiceResult evaluate_chronic(const FactStore& store, const Scope& scope, const
 // ---------------------------------------------------------------- SPM-10 ODGJ berat (severe mental illness)
 
 struct OdgjParams {
-  std::int64_t sasaran = -1;  // required
+  std::int64_t sasaran = -1;                 // required
   std::vector<std::string> diagnosis_codes;  // default ICD-10 F20-F29
   int min_visits = 1;  // distinct days in the period with one of the diagnoses recorded (a mental-health examination)
 };
@@ -200,10 +204,11 @@ std::int64_t estimated_presumptive_tb(std::int64_t case_finding_target);
 // ---------------------------------------------------------------- SPM-12 risiko HIV (people at risk of HIV)
 
 struct HivParams {
-  std::int64_t sasaran = -1;  // at-risk population set by the Regent; required
+  std::int64_t sasaran = -1;            // at-risk population set by the Regent; required
   std::vector<std::string> test_codes;  // HIV rapid test (R1) Observation/DiagnosticReport codes
   bool require_risk_group = true;       // only people with a recorded risk: TB, STI, pregnancy, key population
-  std::vector<std::string> risk_condition_codes;  // default ICD-10 A15-A19 (TB), A50-A64 (STI), Z72.5, Z20.6, O09*, Z33, Z34*, Z35*
+  std::vector<std::string>
+      risk_condition_codes;  // default ICD-10 A15-A19 (TB), A50-A64 (STI), Z72.5, Z20.6, O09*, Z33, Z34*, Z35*
 };
 HivParams default_hiv_params();
 ServiceResult evaluate_risiko_hiv(const FactStore& store, const Scope& scope, const HivParams& params);

@@ -82,9 +82,10 @@ RsResult evaluate_spm_rs(const FactStore& store, const Scope& scope, const RsPar
         const Instant arrival = e.arrived != kNoInstant ? e.arrived : e.start;
         add_duration(out.er_response, arrival, e.seen, params.er_response_standard_seconds);
         ++out.er_death_24h.denominator;
-        const bool died = death.contains(e.discharge) ? (e.end == kNoInstant || e.end - arrival < params.er_death_within_seconds)
-                                                      : (deceased != kNoInstant && deceased >= arrival &&
-                                                         deceased - arrival < params.er_death_within_seconds);
+        const bool died = death.contains(e.discharge)
+                              ? (e.end == kNoInstant || e.end - arrival < params.er_death_within_seconds)
+                              : (deceased != kNoInstant && deceased >= arrival &&
+                                 deceased - arrival < params.er_death_within_seconds);
         if (died) ++out.er_death_24h.numerator;
       }
       if (e.cls == EncounterClass::amb && in_period(e.start)) {
@@ -96,7 +97,8 @@ RsResult evaluate_spm_rs(const FactStore& store, const Scope& scope, const RsPar
         ++out.dpjp.denominator;
         if (e.has_attender) ++out.dpjp.numerator;
         ++out.death_over_48h.denominator;
-        const bool died = death.contains(e.discharge) || (deceased != kNoInstant && deceased >= e.start && deceased <= e.end);
+        const bool died =
+            death.contains(e.discharge) || (deceased != kNoInstant && deceased >= e.start && deceased <= e.end);
         const Instant died_at = death.contains(e.discharge) ? e.end : deceased;
         if (died && died_at - e.start > params.death_after_seconds) ++out.death_over_48h.numerator;
         ++out.pulang_paksa.denominator;
@@ -105,13 +107,15 @@ RsResult evaluate_spm_rs(const FactStore& store, const Scope& scope, const RsPar
         bool has_tb = false, has_smear = false;
         for (const ConditionFact& c : store.conditions_of(s)) {
           if (!tb.contains(c.code)) continue;
-          if ((c.encounter != kNoCode && c.encounter == e.ref) || (c.onset != kNoInstant && c.onset >= e.start && c.onset <= e.end)) {
+          if ((c.encounter != kNoCode && c.encounter == e.ref) ||
+              (c.onset != kNoInstant && c.onset >= e.start && c.onset <= e.end)) {
             has_tb = true;
           }
         }
         if (has_tb) {
           for (const ObservationFact& o : store.observations_of(s)) {
-            if (smear.contains(o.code) && ((o.encounter != kNoCode && o.encounter == e.ref) || (o.time >= e.start && o.time <= e.end))) {
+            if (smear.contains(o.code) &&
+                ((o.encounter != kNoCode && o.encounter == e.ref) || (o.time >= e.start && o.time <= e.end))) {
               has_smear = true;
             }
           }
@@ -123,7 +127,8 @@ RsResult evaluate_spm_rs(const FactStore& store, const Scope& scope, const RsPar
       if (icu.contains(e.location) || icu.contains(e.type) || icu.contains(e.service_type)) {
         if (last_icu != nullptr && in_period(last_icu->end)) {
           // counted when the earlier stay was (its denominator below)
-          if (e.start >= last_icu->end && e.start - last_icu->end <= params.icu_return_seconds) ++out.icu_return_72h.numerator;
+          if (e.start >= last_icu->end && e.start - last_icu->end <= params.icu_return_seconds)
+            ++out.icu_return_72h.numerator;
         }
         if (in_period(e.end)) ++out.icu_return_72h.denominator;
         last_icu = &e;

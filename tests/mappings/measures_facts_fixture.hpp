@@ -23,7 +23,8 @@ struct Facts {
   static std::string loinc(std::string_view c) { return std::string(m::kLoinc) + "|" + std::string(c); }
   static std::string icd(std::string_view c) { return std::string(m::kIcd10) + "|" + std::string(c); }
 
-  m::Subject person(const std::string& pseudonym, m::Day birth, m::Sex sex = m::Sex::female, std::string_view area = {}) {
+  m::Subject person(const std::string& pseudonym, m::Day birth, m::Sex sex = m::Sex::female,
+                    std::string_view area = {}) {
     m::PatientFact p;
     p.subject = st.subject(pseudonym);
     p.birth = birth;

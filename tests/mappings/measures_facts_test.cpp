@@ -32,7 +32,9 @@ struct Pseudo {
   }
 };
 
-rapidjson::Document json(const std::string& text) { return simpul::fhir::parse_json(text); }
+rapidjson::Document json(const std::string& text) {
+  return simpul::fhir::parse_json(text);
+}
 
 std::string example_text() {
   std::ifstream in(std::filesystem::path(SIMPUL_SOURCE_DIR) / "docs/examples/puskesmas-encounter-bundle.json");
@@ -176,7 +178,7 @@ TEST(MeasuresExtract, PuskesmasExampleBundle) {
   ASSERT_NE(obs("85354-9"), nullptr);
   EXPECT_EQ(obs("29463-7")->value_milli, 68500);  // 68.5 kg, exactly
   EXPECT_EQ(store.codes.name(obs("29463-7")->unit), "kg");
-  EXPECT_EQ(obs("8310-5")->value_milli, 36600);   // 36.6 Cel: the decimal text, not a binary fraction
+  EXPECT_EQ(obs("8310-5")->value_milli, 36600);  // 36.6 Cel: the decimal text, not a binary fraction
   EXPECT_EQ(obs("80288-4")->kind, m::ValueKind::coded);
   EXPECT_EQ(obs("8480-6")->encounter, e.ref);
 
@@ -202,9 +204,10 @@ TEST(MeasuresExtract, ObservationValuesAreExactThousandths) {
   Pseudo pseudo;
   m::FactStore store;
   auto value_of = [&](const std::string& number) {
-    auto doc = json(R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2345-7"}]},
+    auto doc = json(
+        R"({"resourceType":"Observation","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"2345-7"}]},
       "subject":{"reference":"Patient/a"},"effectiveDateTime":"2026-01-05","valueQuantity":{"value":)" +
-                    number + R"(,"code":"mg/dL"}})");
+        number + R"(,"code":"mg/dL"}})");
     m::extract_facts(doc, store, pseudo.options());
     return store.observations.back().value_milli;
   };
@@ -212,7 +215,7 @@ TEST(MeasuresExtract, ObservationValuesAreExactThousandths) {
   EXPECT_EQ(value_of("0.1"), 100);
   EXPECT_EQ(value_of("-3.25"), -3250);
   EXPECT_EQ(value_of("1e2"), 100000);
-  EXPECT_EQ(value_of("7.0005"), 7001);   // half up at the thousandth
+  EXPECT_EQ(value_of("7.0005"), 7001);  // half up at the thousandth
   EXPECT_EQ(value_of("7.00049"), 7000);
   EXPECT_EQ(value_of("139.999"), 139999);
   auto doc = json(R"({"resourceType":"Observation","code":{"coding":[{"system":"http://loinc.org","code":"2345-7"}]},
@@ -299,7 +302,8 @@ TEST(MeasuresExtract, PregnancyEpisodeOfCare) {
 TEST(MeasuresExtract, UnusableResourcesAreClearErrors) {
   Pseudo pseudo;
   m::FactStore store;
-  auto no_subject = json(R"({"resourceType":"Observation","code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},
+  auto no_subject =
+      json(R"({"resourceType":"Observation","code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},
     "effectiveDateTime":"2026-01-05"})");
   try {
     m::extract_facts(no_subject, store, pseudo.options());
@@ -308,7 +312,8 @@ TEST(MeasuresExtract, UnusableResourcesAreClearErrors) {
     EXPECT_EQ(e.status(), 400);
     EXPECT_EQ(e.issues().at(0).expression.at(0), "Observation.subject");
   }
-  auto bad_date = json(R"({"resourceType":"Encounter","subject":{"reference":"Patient/a"},"period":{"start":"02-03-2026"}})");
+  auto bad_date =
+      json(R"({"resourceType":"Encounter","subject":{"reference":"Patient/a"},"period":{"start":"02-03-2026"}})");
   EXPECT_THROW(m::extract_facts(bad_date, store, pseudo.options()), Error);
   auto wrong_type = json(R"({"resourceType":"Condition","subject":{"reference":"Patient/a"},"code":"I10"})");
   EXPECT_THROW(m::extract_facts(wrong_type, store, pseudo.options()), Error);

@@ -38,7 +38,8 @@ pg::Scope q1() {
 
 TEST(Pengampuan, ReferralMorbidityAndMortalityPerHospital) {
   Facts f;
-  auto visit = [&](m::Subject s, const std::string& hospital, const std::string& ref, m::Instant start, m::Instant end) -> m::EncounterFact& {
+  auto visit = [&](m::Subject s, const std::string& hospital, const std::string& ref, m::Instant start,
+                   m::Instant end) -> m::EncounterFact& {
     auto& e = f.enc(s, start, m::EncounterClass::imp, end);
     e.provider = f.code(hospital);
     e.ref = f.code(ref);

@@ -79,15 +79,20 @@ TEST(SpmIbuHamil, MissingTrimesterVisitIsNotCounted) {
   const m::Day lmp = Facts::day(2025, 6, 1);
   const m::Day end = lmp + 275;
   // a: six visits but none in T1 (days 100,120,150 in T2 and 200,220,240 in T3) -> not K6.
-  pregnancy(f, f.person("a", Facts::day(1990, 1, 1)), "EpisodeOfCare/a", lmp, end, {100, 120, 150, 200, 220, 240}, {200});
+  pregnancy(f, f.person("a", Facts::day(1990, 1, 1)), "EpisodeOfCare/a", lmp, end, {100, 120, 150, 200, 220, 240},
+            {200});
   // b: T1 visit on day 97 (the last day of T1, 13w6d) -> T1 = 1, counted.
-  pregnancy(f, f.person("b", Facts::day(1990, 1, 1)), "EpisodeOfCare/b", lmp, end, {97, 100, 150, 200, 230, 260}, {97, 200});
+  pregnancy(f, f.person("b", Facts::day(1990, 1, 1)), "EpisodeOfCare/b", lmp, end, {97, 100, 150, 200, 230, 260},
+            {97, 200});
   // c: the "first" visit on day 98 (14w0d) already falls in T2 -> T1 = 0, not counted.
-  pregnancy(f, f.person("c", Facts::day(1990, 1, 1)), "EpisodeOfCare/c", lmp, end, {98, 100, 150, 200, 230, 260}, {98, 200});
+  pregnancy(f, f.person("c", Facts::day(1990, 1, 1)), "EpisodeOfCare/c", lmp, end, {98, 100, 150, 200, 230, 260},
+            {98, 200});
   // d: T3 starts on day 196 (28w0d): visits 195 (T2), 196, 210, 230 -> T3 = 3, counted.
-  pregnancy(f, f.person("d", Facts::day(1990, 1, 1)), "EpisodeOfCare/d", lmp, end, {10, 100, 195, 196, 210, 230}, {10, 196});
+  pregnancy(f, f.person("d", Facts::day(1990, 1, 1)), "EpisodeOfCare/d", lmp, end, {10, 100, 195, 196, 210, 230},
+            {10, 196});
   // e: only two T3 visits (day 195 is T2) -> not counted.
-  pregnancy(f, f.person("e", Facts::day(1990, 1, 1)), "EpisodeOfCare/e", lmp, end, {10, 100, 150, 195, 210, 230}, {10, 210});
+  pregnancy(f, f.person("e", Facts::day(1990, 1, 1)), "EpisodeOfCare/e", lmp, end, {10, 100, 150, 195, 210, 230},
+            {10, 210});
   // Hand count: b and d.
   const spm::ServiceResult r = spm::evaluate_ibu_hamil(f.done(), year(2026), anc());
   EXPECT_EQ(r.coverage, (m::Proportion{2, 100}));
@@ -101,11 +106,14 @@ TEST(SpmIbuHamil, DoctorVisitsUltrasoundAndSameDayVisits) {
   // a: no doctor visit in T3 -> not counted.
   pregnancy(f, f.person("a", Facts::day(1990, 1, 1)), "EpisodeOfCare/a", lmp, end, {10, 100, 150, 200, 230, 260}, {10});
   // b: no ultrasound -> not counted (the default rule: at least one USG).
-  pregnancy(f, f.person("b", Facts::day(1990, 1, 1)), "EpisodeOfCare/b", lmp, end, {10, 100, 150, 200, 230, 260}, {10, 200}, -1);
+  pregnancy(f, f.person("b", Facts::day(1990, 1, 1)), "EpisodeOfCare/b", lmp, end, {10, 100, 150, 200, 230, 260},
+            {10, 200}, -1);
   // c: two encounters on day 100 are one visit -> T2 = 1, not counted.
-  pregnancy(f, f.person("c", Facts::day(1990, 1, 1)), "EpisodeOfCare/c", lmp, end, {10, 100, 100, 200, 230, 260}, {10, 200});
+  pregnancy(f, f.person("c", Facts::day(1990, 1, 1)), "EpisodeOfCare/c", lmp, end, {10, 100, 100, 200, 230, 260},
+            {10, 200});
   // d: all per standard -> counted.
-  pregnancy(f, f.person("d", Facts::day(1990, 1, 1)), "EpisodeOfCare/d", lmp, end, {10, 100, 150, 200, 230, 260}, {10, 200});
+  pregnancy(f, f.person("d", Facts::day(1990, 1, 1)), "EpisodeOfCare/d", lmp, end, {10, 100, 150, 200, 230, 260},
+            {10, 200});
   const auto& st = f.done();
   EXPECT_EQ(spm::evaluate_ibu_hamil(st, year(2026), anc()).coverage.numerator, 1);
   // Without the doctor and USG requirements, a and b also count (c still lacks a T2 visit).
@@ -266,7 +274,8 @@ TEST(SpmBalita, AgeBandIsTheLastCompletedYearAtThePeriodEnd) {
   const m::Subject c3 = f.person("c3", Facts::day(2026, 1, 1));
   f.obs(c3, weight, f.at(2026, 2, 1));
   f.obs(c3, weight, f.at(2026, 3, 1));
-  // 4: born 2024-12-31, exactly 24 months on 2026-12-31 -> 24-35 group, assessed on months 12-23 with a height -> counted.
+  // 4: born 2024-12-31, exactly 24 months on 2026-12-31 -> 24-35 group, assessed on months 12-23 with a height ->
+  // counted.
   const m::Subject c4 = f.person("c4", Facts::day(2024, 12, 31));
   f.obs(c4, height, f.at(2026, 6, 1));
   // 5: born 2023-06-01, 42 months -> 36-59 group, months 24-35 [2025-06-01, 2026-06-01): HC on 2026-07-01 is too late.
@@ -309,7 +318,8 @@ TEST(SpmBalita, WeighingsPerHalfYearAndTheDefaultFirstYearPackage) {
     for (unsigned mo = 3; mo <= 10; ++mo) f.obs(s, weight, f.at(2025, mo, 2));
     for (unsigned mo : {3u, 9u}) f.obs(s, Facts::loinc("8306-3"), f.at(2025, mo, 2));
     for (unsigned mo : {3u, 9u}) f.obs(s, Facts::loinc("9843-4"), f.at(2025, mo, 2));
-    for (unsigned mo : {3u, 5u, 8u, 11u}) f.proc(s, "https://fhir.simpul.id/CodeSystem/spm-layanan|kpsp", f.at(2025, mo, 2));
+    for (unsigned mo : {3u, 5u, 8u, 11u})
+      f.proc(s, "https://fhir.simpul.id/CodeSystem/spm-layanan|kpsp", f.at(2025, mo, 2));
     f.imm(s, "https://fhir.simpul.id/CodeSystem/spm-layanan|vitamin-a", f.at(2025, vit_a_month, 2));
     const std::string v = "https://fhir.simpul.id/CodeSystem/vaksin|";
     f.imm(s, v + "BCG", f.at(2025, 2, 2));
@@ -318,7 +328,7 @@ TEST(SpmBalita, WeighingsPerHalfYearAndTheDefaultFirstYearPackage) {
     for (unsigned mo : {3u, 4u, 5u}) f.imm(s, v + "DPT-HB-Hib", f.at(2025, mo, 5));
     f.imm(s, v + "MR", f.at(2025, 11, 5));
   };
-  first_year("complete", 8);  // vitamin A at 6 months (2025-08-02) -> counted
+  first_year("complete", 8);     // vitamin A at 6 months (2025-08-02) -> counted
   first_year("early-vit-a", 7);  // 2025-07-02 is 5 months old -> the capsule does not count
   const auto& st = f.done();
   EXPECT_EQ(spm::evaluate_balita(st, year(2026), p).coverage.numerator, 2);  // even and complete
@@ -490,9 +500,11 @@ TEST(SpmTerdugaTb, SupportingExaminationInThePeriod) {
   EXPECT_EQ(spm::estimated_presumptive_tb(1), 19);  // 18.52 rounded half up
   EXPECT_EQ(spm::estimated_presumptive_tb(0), 0);
   EXPECT_THROW(spm::estimated_presumptive_tb(-1), Error);
-  f.obs(f.person("tcm", m::kNoDay), Facts::loinc("38379-4"), f.at(2026, 2, 2));                          // counted
-  f.proc(f.person("cxr", m::kNoDay), "https://fhir.simpul.id/CodeSystem/spm-layanan|rontgen-toraks", f.at(2026, 3, 3));  // counted
-  auto& sent = f.referral(f.person("sent", m::kNoDay), f.at(2026, 4, 4));  // specimen sent to a TCM lab, done -> counted
+  f.obs(f.person("tcm", m::kNoDay), Facts::loinc("38379-4"), f.at(2026, 2, 2));  // counted
+  f.proc(f.person("cxr", m::kNoDay), "https://fhir.simpul.id/CodeSystem/spm-layanan|rontgen-toraks",
+         f.at(2026, 3, 3));  // counted
+  auto& sent =
+      f.referral(f.person("sent", m::kNoDay), f.at(2026, 4, 4));  // specimen sent to a TCM lab, done -> counted
   sent.referral = false;
   sent.completed = true;
   sent.code = f.code("https://fhir.simpul.id/CodeSystem/spm-layanan|tcm");
@@ -550,13 +562,16 @@ TEST(SpmCommon, UnfinalizedStoreAndMissingTargetsAreErrors) {
 // and a hypertensive patient whose BP comes as the 85354-9 panel.
 TEST(SpmFromFhir, NdjsonThroughExtractionToCounts) {
   std::ostringstream nd;
-  nd << R"({"resourceType":"Patient","id":"ibu","gender":"female","birthDate":"1994-02-03"})" << "\n";
+  nd << R"({"resourceType":"Patient","id":"ibu","gender":"female","birthDate":"1994-02-03"})"
+     << "\n";
   nd << R"({"resourceType":"EpisodeOfCare","id":"hamil","status":"finished","patient":{"reference":"Patient/ibu"},)"
      << R"("type":[{"coding":[{"system":"http://terminology.kemkes.go.id/CodeSystem/episodeofcare-type","code":"ANC"}]}],)"
-     << R"("period":{"start":"2025-05-20","end":"2026-01-20"}})" << "\n";
+     << R"("period":{"start":"2025-05-20","end":"2026-01-20"}})"
+     << "\n";
   nd << R"({"resourceType":"Observation","status":"final","subject":{"reference":"Patient/ibu"},)"
      << R"("code":{"coding":[{"system":"http://loinc.org","code":"8665-2"}]},"effectiveDateTime":"2025-05-20T09:00:00+07:00",)"
-     << R"("valueDateTime":"2025-04-20"})" << "\n";
+     << R"("valueDateTime":"2025-04-20"})"
+     << "\n";
   // HPHT 2025-04-20: visits on days 30 (doctor), 110, 150, 200 (doctor), 230, 260; delivered on day 275.
   const char* visits[] = {"2025-05-20", "2025-08-08", "2025-09-17", "2025-11-06", "2025-12-06", "2026-01-05"};
   for (int i = 0; i < 6; ++i) {
@@ -566,17 +581,20 @@ TEST(SpmFromFhir, NdjsonThroughExtractionToCounts) {
        << R"("subject":{"reference":"Patient/ibu"},"episodeOfCare":[{"reference":"EpisodeOfCare/hamil"}],)"
        << R"("participant":[{"type":[{"coding":[{"system":"http://snomed.info/sct","code":")"
        << (doctor ? "158965000" : "309453006") << R"("}]}]}],)"
-       << R"("period":{"start":")" << visits[i] << R"(T09:00:00+07:00"}})" << "\n";
+       << R"("period":{"start":")" << visits[i] << R"(T09:00:00+07:00"}})"
+       << "\n";
   }
   nd << R"({"resourceType":"Procedure","status":"completed","subject":{"reference":"Patient/ibu"},)"
      << R"("encounter":{"reference":"Encounter/anc-0"},"code":{"coding":[{"system":"http://snomed.info/sct","code":"268445003"}]}})"
      << "\n";
-  nd << R"({"resourceType":"Patient","id":"ht","birthDate":"1960-07-07"})" << "\n";
+  nd << R"({"resourceType":"Patient","id":"ht","birthDate":"1960-07-07"})"
+     << "\n";
   nd << R"({"resourceType":"Condition","subject":{"reference":"Patient/ht"},"onsetDateTime":"2026-10-02",)"
-     << R"("code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10","code":"I10"}]}})" << "\n";
+     << R"("code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10","code":"I10"}]}})"
+     << "\n";
   for (const char* d : {"2026-10-02", "2026-11-03", "2026-12-04"}) {
-    nd << R"({"resourceType":"Observation","status":"final","subject":{"reference":"Patient/ht"},"effectiveDateTime":")" << d
-       << R"(","code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},"component":[)"
+    nd << R"({"resourceType":"Observation","status":"final","subject":{"reference":"Patient/ht"},"effectiveDateTime":")"
+       << d << R"(","code":{"coding":[{"system":"http://loinc.org","code":"85354-9"}]},"component":[)"
        << R"({"code":{"coding":[{"system":"http://loinc.org","code":"8480-6"}]},"valueQuantity":{"value":150,"code":"mm[Hg]"}},)"
        << R"({"code":{"coding":[{"system":"http://loinc.org","code":"8462-4"}]},"valueQuantity":{"value":95,"code":"mm[Hg]"}}]})"
        << "\n";

@@ -91,8 +91,10 @@ TEST(SpmRs, EmergencyOutpatientInpatientLabRadiologyIcuDelivery) {
     i2.discharge = f.code(kExp);
     i2.has_attender = true;
   }
-  mo.enc(mo.person("i3"), m::EncounterClass::imp, f.at(2026, 10, 8, 8), f.at(2026, 10, 9, 8)).discharge = f.code(kAadvice);
-  mo.enc(mo.person("i4"), m::EncounterClass::imp, f.at(2026, 10, 28, 8), f.at(2026, 11, 1, 0, 30)).discharge = f.code(kAadvice);
+  mo.enc(mo.person("i3"), m::EncounterClass::imp, f.at(2026, 10, 8, 8), f.at(2026, 10, 9, 8)).discharge =
+      f.code(kAadvice);
+  mo.enc(mo.person("i4"), m::EncounterClass::imp, f.at(2026, 10, 28, 8), f.at(2026, 11, 1, 0, 30)).discharge =
+      f.code(kAadvice);
   const m::Subject i5 = mo.person("i5");
   {
     auto& e = mo.enc(i5, m::EncounterClass::imp, f.at(2026, 9, 25, 8), f.at(2026, 10, 10, 8));
