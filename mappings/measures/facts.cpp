@@ -51,11 +51,7 @@ int whole_months_between(Day from, Day to) noexcept {
   const CivilDate a = civil_from_day(from);
   const CivilDate b = civil_from_day(to);
   int months = (b.year - a.year) * 12 + static_cast<int>(b.month) - static_cast<int>(a.month);
-  if (b.day < a.day) {
-    // Not yet the same day of month; but the last day of a shorter month completes
-    // the month when `from` was on a later day (Jan 31 -> Feb 29 is 0 months; Mar 1 is 1).
-    --months;
-  }
+  if (b.day < a.day) --months;  // not yet the same day of the month (Jan 31 -> Feb 29 is 0 months; Mar 1 is 1)
   return months;
 }
 

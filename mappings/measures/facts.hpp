@@ -345,6 +345,10 @@ struct DurationStat {
   std::int64_t count = 0;            // cases with both timestamps (and end >= start)
   std::int64_t within_standard = 0;  // cases at or under the standard
   std::int64_t missing = 0;          // cases without a usable pair of timestamps
+  // The mean in minutes as an exact fraction: sum_seconds / (60 x count).
+  Proportion mean_minutes() const { return {sum_seconds, 60 * count}; }
+  // The share of cases at or under the standard.
+  Proportion share_within() const { return {within_standard, count}; }
   bool operator==(const DurationStat&) const = default;
 };
 

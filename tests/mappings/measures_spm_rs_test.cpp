@@ -153,6 +153,9 @@ TEST(SpmRs, EmergencyOutpatientInpatientLabRadiologyIcuDelivery) {
   EXPECT_EQ(r.pulang_paksa, (m::Proportion{1, 6}));
   EXPECT_EQ(r.inpatient_tb_microscopy, (m::Proportion{1, 2}));
   EXPECT_EQ(r.lab_turnaround, (m::DurationStat{140 * min + 141 * min, 2, 1, 1}));
+  // Mean 140.5 minutes = 16860 s / (60 x 2), as an exact fraction; half the cases within 140 minutes.
+  EXPECT_EQ(r.lab_turnaround.mean_minutes(), (m::Proportion{16860, 120}));
+  EXPECT_EQ(r.lab_turnaround.share_within(), (m::Proportion{1, 2}));
   EXPECT_EQ(r.cxr_turnaround, (m::DurationStat{3 * hour, 1, 1, 0}));
   EXPECT_EQ(r.icu_return_72h, (m::Proportion{1, 2}));
   EXPECT_EQ(r.caesarean, (m::Proportion{2, 3}));
