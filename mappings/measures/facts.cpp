@@ -39,6 +39,7 @@ Instant floor_div(Instant a, Instant b) {
 }  // namespace
 
 Day local_day(Instant t, int utc_offset_minutes) noexcept {
+  if (t == kNoInstant) return kNoDay;
   return static_cast<Day>(floor_div(t + Instant{utc_offset_minutes} * 60, kSecondsPerDay));
 }
 

@@ -46,7 +46,7 @@ struct CivilDate {
   unsigned day;
 };
 CivilDate civil_from_day(Day day) noexcept;
-// The facility-local day of an instant (offset in minutes east of UTC: WIB 420).
+// The facility-local day of an instant (offset in minutes east of UTC: WIB 420); kNoDay for kNoInstant.
 Day local_day(Instant t, int utc_offset_minutes) noexcept;
 // Local midnight of a day, as an instant.
 Instant day_start(Day day, int utc_offset_minutes) noexcept;

@@ -82,6 +82,7 @@ TEST(MeasuresTime, ParsesFhirDateTimesToUtcSeconds) {
   EXPECT_FALSE(m::parse_datetime("2026-03-02T01:15:00", 420));  // a time needs a zone
   EXPECT_EQ(m::parse_date("2025-12-31"), m::day_from_civil(2025, 12, 31));
   EXPECT_FALSE(m::parse_date("2025"));
+  EXPECT_EQ(m::local_day(m::kNoInstant, 420), m::kNoDay);  // no overflow on the "no time" marker
 }
 
 TEST(MeasuresTime, PeriodsOfWholeMonths) {
