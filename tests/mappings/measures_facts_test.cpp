@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -406,6 +407,76 @@ TEST(MeasuresExtract, ReferralWithTaccReasonCodeAndLabReport) {
   EXPECT_TRUE(o.lab);
   EXPECT_TRUE(o.report);
   EXPECT_EQ(o.issued - o.time, 90 * 60);
+}
+
+// Every element of the example bundle replaced, one at a time, by a value of another
+// JSON type: extraction never crashes; it keeps the other entries and reports the
+// broken one (or, for the Bundle's own structure, throws fhir::Error).
+TEST(MeasuresExtract, HostileShapesNeverCrash) {
+  Pseudo pseudo;
+  const auto opts = pseudo.options();
+  auto original = json(example_text());
+  std::vector<std::vector<std::string>> paths;  // JSON pointers as token lists
+  std::function<void(const rapidjson::Value&, std::vector<std::string>&)> walk = [&](const rapidjson::Value& v,
+                                                                                     std::vector<std::string>& at) {
+    paths.push_back(at);
+    if (v.IsObject()) {
+      for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+        at.emplace_back(it->name.GetString(), it->name.GetStringLength());
+        walk(it->value, at);
+        at.pop_back();
+      }
+    } else if (v.IsArray()) {
+      for (rapidjson::SizeType i = 0; i < v.Size(); ++i) {
+        at.push_back(std::to_string(i));
+        walk(v[i], at);
+        at.pop_back();
+      }
+    }
+  };
+  std::vector<std::string> root;
+  walk(original, root);
+  ASSERT_GT(paths.size(), 300u);
+  int runs = 0, thrown = 0;
+  for (std::size_t k = 1; k < paths.size(); ++k) {
+    for (int kind = 0; kind < 5; ++kind) {
+      rapidjson::Document doc;
+      doc.CopyFrom(original, doc.GetAllocator());
+      rapidjson::Value* v = &doc;
+      for (const std::string& t : paths[k]) {
+        v = v->IsObject() ? &(*v)[rapidjson::Value(t.c_str(), doc.GetAllocator()).Move()] : &(*v)[std::stoul(t)];
+      }
+      switch (kind) {
+        case 0:
+          v->SetNull();
+          break;
+        case 1:
+          v->SetDouble(1.5);
+          break;
+        case 2:
+          v->SetString("x");
+          break;
+        case 3:
+          v->SetArray();
+          break;
+        default:
+          v->SetObject();
+          break;
+      }
+      m::FactStore store;
+      try {
+        const m::ExtractResult r = m::extract_facts(doc, store, opts);
+        store.finalize();
+        EXPECT_LE(r.facts, 17);
+      } catch (const Error& e) {
+        ++thrown;
+        EXPECT_EQ(e.status() / 100, 4);
+      }
+      ++runs;
+    }
+  }
+  EXPECT_GT(runs, 1500);
+  EXPECT_LT(thrown, runs);
 }
 
 // ---------------------------------------------------------------- layout
