@@ -3,6 +3,9 @@
 #include <cctype>
 #include <charconv>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "fhir/error.hpp"
 #include "mappings/vclaim_fhir/builder.hpp"
 
@@ -60,17 +63,12 @@ std::string_view kind_code(MeasureKind k) {
   return "process";
 }
 
-// A FHIR decimal from exact decimal text ("0.24"). The double only carries the
-// text to RapidJSON's writer, whose shortest round-trip output is the same text.
+// A FHIR decimal from exact decimal text ("0.24") in the catalogue.
 Value decimal(std::string_view text) {
-  const Rational exact = Rational::parse(text);  // rejects anything that is not a plain decimal
-  double d = 0;
-  const std::string normal = exact.exact_decimal().value_or(std::string(text));
-  auto [p, ec] = std::from_chars(normal.data(), normal.data() + normal.size(), d);
-  if (ec != std::errc() || p != normal.data() + normal.size())
-    throw fhir::Error::internal("measure catalogue: unreadable decimal '" + std::string(text) + "'");
-  if (exact.is_integer()) return Value(static_cast<std::int64_t>(exact.numerator()));
-  return Value(d);
+  const Rational exact = Rational::parse(text);
+  const std::string normal = *exact.exact_decimal();  // parse() only yields terminating decimals
+  const auto point = normal.find('.');
+  return fhir_decimal(exact, point == std::string::npos ? 0 : static_cast<int>(normal.size() - point - 1));
 }
 
 // "spm-pkm-01-ibu-hamil" -> "SpmPkm01IbuHamil" (Measure.name: a computer-usable name).
@@ -221,6 +219,41 @@ std::string description(const MeasureDef& m) {
 }
 
 }  // namespace
+
+rapidjson::Value fhir_decimal(const Rational& value, int places) {
+  std::string text = value.to_decimal(places);
+  // Trailing fractional zeros say nothing a JSON number keeps.
+  if (text.find('.') != std::string::npos) {
+    while (text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+  }
+  std::size_t significant = 0;
+  bool leading = true;
+  for (char c : text) {
+    if (c < '0' || c > '9') continue;
+    if (leading && c == '0') continue;
+    leading = false;
+    ++significant;
+  }
+  if (significant > 15)
+    throw fhir::Error::unprocessable("The value " + text + " has too many digits for a FHIR decimal here.", {},
+                                     "fhir_decimal: more than 15 significant digits");
+  if (text.find('.') == std::string::npos) {
+    std::int64_t i = 0;
+    std::from_chars(text.data(), text.data() + text.size(), i);
+    return Value(i);
+  }
+  double d = 0;
+  const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+  // The writer prints the shortest text that reads back as d: check that it is ours.
+  rapidjson::StringBuffer written;
+  rapidjson::Writer<rapidjson::StringBuffer> w(written);
+  w.Double(d);
+  if (ec != std::errc() || p != text.data() + text.size() || text != written.GetString())
+    throw fhir::Error::unprocessable("The value " + text + " cannot be written exactly as a FHIR decimal.", {},
+                                     "fhir_decimal: " + text + " would be written as " + written.GetString());
+  return Value(d);
+}
 
 std::string measure_url(std::string_view id) { return std::string(kMeasureCanonicalBase) + std::string(id); }
 

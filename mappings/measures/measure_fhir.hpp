@@ -38,6 +38,14 @@
 
 namespace simpul::mappings::measures {
 
+// A FHIR decimal (a JSON number) for `value` rounded half-up to `places` decimals
+// (0..18), for measure scores and targets. Trailing zeros are not kept ("3.50"
+// is written 3.5: a JSON number has no precision of its own). An integer is
+// written as one. The text RapidJSON writes is checked to be exactly the rounded
+// decimal; a value with more than 15 significant digits, or so small that the
+// writer would use an exponent (below 1e-6 or so), throws fhir::Error 422.
+rapidjson::Value fhir_decimal(const Rational& value, int places);
+
 // https://fhir.simpul.id/Measure/<id>
 std::string measure_url(std::string_view id);
 

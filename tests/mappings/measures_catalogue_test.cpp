@@ -167,6 +167,25 @@ TEST(MeasureResource, DecimalsAreWrittenAsTheirExactText) {
   }
 }
 
+TEST(MeasureResource, FhirDecimalIsTheRoundedExactText) {
+  auto json = [](const Rational& v, int places) {
+    const rapidjson::Value number = m::fhir_decimal(v, places);
+    return simpul::fhir::to_json(number);
+  };
+  EXPECT_EQ(json(Rational::parse("3.5"), 1), "3.5");
+  EXPECT_EQ(json(Rational::parse("3.50"), 2), "3.5");
+  EXPECT_EQ(json(Rational(4), 1), "4");
+  EXPECT_EQ(json(Rational::of(100, 233), 2), "0.43");
+  EXPECT_EQ(json(Rational::of(1, 3), 4), "0.3333");
+  EXPECT_EQ(json(Rational::of(-2, 3), 2), "-0.67");
+  EXPECT_EQ(json(Rational::parse("0.24"), 2), "0.24");
+  EXPECT_EQ(json(Rational::parse("0.1") + Rational::parse("0.2"), 1), "0.3");
+  EXPECT_EQ(json(Rational::of(885, 10), 0), "89");  // the lab turnaround baseline, half-up
+  EXPECT_EQ(json(Rational::parse("123456789.123456"), 6), "123456789.123456");
+  EXPECT_THROW(m::fhir_decimal(Rational::parse("1234567890.1234567"), 7), simpul::fhir::Error);
+  EXPECT_THROW(m::fhir_decimal(Rational::parse("0.00000001"), 8), simpul::fhir::Error);
+}
+
 TEST(MeasureResource, DirectionsAndScoringsMapToFhirCodes) {
   const std::string rrns = simpul::fhir::to_json(m::measure_resource(*m::find_measure("kbk-rrns")));
   EXPECT_NE(rrns.find(R"("code":"decrease")"), std::string::npos);
