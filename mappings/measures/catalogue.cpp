@@ -548,9 +548,9 @@ std::vector<MeasureDef> build() {
                          "Emergency department visits in the month."),
                      Unit::minutes, Direction::at_most, "5", {},
                      "Taken from secondary lists of the national Kepmenkes 129/2008 catalogue (the seed's emergency "
-                     "sheet is missing); verify against the official text.",
+                     "sheet is missing); the code is the position in that list. Verify against the official text.",
                      false));
-  c.push_back(spm_rs("spm-rs-igd-kematian-24-jam", "IGD-7", "Kematian pasien ≤ 24 jam di gawat darurat",
+  c.push_back(spm_rs("spm-rs-igd-kematian-24-jam", "IGD-7", "Kematian pasien < 24 jam di gawat darurat",
                      "Emergency department deaths within 24 hours of arrival",
                      "Kepmenkes 129/2008, Gawat Darurat (not in the Perbup's surviving annex)", Scoring::proportion,
                      MeasureKind::outcome,
@@ -558,7 +558,7 @@ std::vector<MeasureDef> build() {
                          "Emergency department visits in the month."),
                      Unit::per_mille, Direction::at_most, "2", {},
                      "Standard ≤2 per 1000, from secondary lists of the national catalogue (the seed's emergency sheet "
-                     "is missing); verify against the official text.",
+                     "is missing); the code is the position in that list. Verify against the official text.",
                      false));
 
   // ================================================================ pengampuan (seed-000 §3.1)
