@@ -29,8 +29,7 @@ awaitable<http::Response> search_measures(RequestContext& ctx) {
   if (std::string_view(prefer.data(), prefer.size()).find("handling=strict") != std::string_view::npos)
     for (const auto& [name, value] : ctx.query)
       if (!known_parameter(name))
-        throw fhir::Error::invalid("Unknown search parameter '" + name + "' for Measure (supported: _id, url).",
-                                   name);
+        throw fhir::Error::invalid("Unknown search parameter '" + name + "' for Measure (supported: _id, url).", name);
   const std::string id = ctx.param("_id");
   const std::string url = ctx.param("url");
   fhir::SearchsetBuilder bundle;

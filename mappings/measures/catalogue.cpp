@@ -45,8 +45,7 @@ const std::vector<ParameterDef> kParameters = {
     {"lab-turnaround-tests",
      "The laboratory tests in scope for turnaround: blood chemistry and routine haematology (LOINC codes)."},
     {"chest-xray-procedures", "Procedure / ImagingStudy codes that are a chest X-ray (thorax foto)."},
-    {"satisfaction-questionnaire",
-     "The patient-satisfaction Questionnaire and the answer that counts as satisfied."},
+    {"satisfaction-questionnaire", "The patient-satisfaction Questionnaire and the answer that counts as satisfied."},
     {"icu-locations", "Locations that are the intensive care unit."},
     {"priority-service",
      "The priority service (kanker, jantung, stroke, uronefrologi, KIA, gastrohepatologi, DM, infeksi emerging, TB, "
@@ -61,7 +60,9 @@ const std::vector<ParameterDef> kParameters = {
 
 // ---------------------------------------------------------------- helpers
 
-GroupDef one(std::string_view numerator, std::string_view denominator) { return {"", "", numerator, denominator}; }
+GroupDef one(std::string_view numerator, std::string_view denominator) {
+  return {"", "", numerator, denominator};
+}
 
 // The 12 SPM puskesmas coverage indicators share everything but these.
 MeasureDef spm_pkm(std::string_view id, std::string_view code, std::string_view name_id, std::string_view name_en,
@@ -256,9 +257,10 @@ std::vector<MeasureDef> build() {
 
   // ================================================================ SPM puskesmas (seed-002 §2)
   c.push_back(spm_pkm(
-      "spm-pkm-01-ibu-hamil", "SPM-01", "Persentase ibu hamil mendapatkan pelayanan kesehatan ibu hamil (K6) sesuai "
-      "standar", "Pregnant women receiving standard antenatal care (K6)",
-      "Lampiran Bab II 2.1 (sub-activity 1.02.02.2.02.0001)",
+      "spm-pkm-01-ibu-hamil", "SPM-01",
+      "Persentase ibu hamil mendapatkan pelayanan kesehatan ibu hamil (K6) sesuai "
+      "standar",
+      "Pregnant women receiving standard antenatal care (K6)", "Lampiran Bab II 2.1 (sub-activity 1.02.02.2.02.0001)",
       "Women in the catchment whose pregnancy ended in the year and who received antenatal care per standard: six "
       "visits (≥1 in trimester 1, ≥2 in trimester 2, ≥3 in trimester 3), ≥2 by a doctor in trimesters 1 and 3 with "
       "an ultrasound, and the 10T content.",
@@ -274,14 +276,13 @@ std::vector<MeasureDef> build() {
                       "health facility, by a team of ≥1 doctor and 2 health workers (or ≥2 health workers where "
                       "access is limited).",
                       "Target number of women giving birth in the catchment in the same year.", ""));
-  c.push_back(spm_pkm("spm-pkm-03-bayi-baru-lahir", "SPM-03",
-                      "Persentase bayi baru lahir mendapatkan pelayanan kesehatan bayi baru lahir sesuai standar",
-                      "Newborns (0–28 days) receiving standard neonatal care",
-                      "Lampiran Bab II 2.3 (sub-activity 1.02.02.2.02.0003)",
-                      "Newborns aged 0–28 days who received newborn care per standard in the year: KN1 at 6–48 h, "
-                      "KN2 at 3–7 days, KN3 at 8–28 days, and the essential care at birth.",
-                      "Target number of newborns in the area in the same year.",
-                      "KN1 window read as 6–48 hours (OCR \"6 - a8jam\")."));
+  c.push_back(spm_pkm(
+      "spm-pkm-03-bayi-baru-lahir", "SPM-03",
+      "Persentase bayi baru lahir mendapatkan pelayanan kesehatan bayi baru lahir sesuai standar",
+      "Newborns (0–28 days) receiving standard neonatal care", "Lampiran Bab II 2.3 (sub-activity 1.02.02.2.02.0003)",
+      "Newborns aged 0–28 days who received newborn care per standard in the year: KN1 at 6–48 h, "
+      "KN2 at 3–7 days, KN3 at 8–28 days, and the essential care at birth.",
+      "Target number of newborns in the area in the same year.", "KN1 window read as 6–48 hours (OCR \"6 - a8jam\")."));
   c.push_back(spm_pkm(
       "spm-pkm-04-balita", "SPM-04", "Cakupan pelayanan kesehatan balita sesuai standar",
       "Children aged 12–59 months receiving standard under-five care",
@@ -349,14 +350,13 @@ std::vector<MeasureDef> build() {
                       "People with severe mental illness by projection (e.g. prevalence 0.21% × population), or as "
                       "set by regent decree.",
                       ""));
-  c.push_back(spm_pkm("spm-pkm-11-terduga-tb", "SPM-11",
-                      "Persentase orang terduga TBC mendapatkan pelayanan TBC sesuai standar",
-                      "Presumptive TB cases receiving a standard TB work-up",
-                      "Lampiran Bab II 2.11 (sub-activity 1.02.02.2.02.0011)",
-                      "Presumptive TB persons who received a supporting (diagnostic) examination in the year (TCM "
-                      "preferred; microscopy; radiology).",
-                      "Estimated presumptive TB persons: TB case-finding target ÷ 54% × 10.",
-                      "Estimation formula reconstructed from OCR (\"Torget pernmuon TBC I 54 % x 10\")."));
+  c.push_back(spm_pkm(
+      "spm-pkm-11-terduga-tb", "SPM-11", "Persentase orang terduga TBC mendapatkan pelayanan TBC sesuai standar",
+      "Presumptive TB cases receiving a standard TB work-up", "Lampiran Bab II 2.11 (sub-activity 1.02.02.2.02.0011)",
+      "Presumptive TB persons who received a supporting (diagnostic) examination in the year (TCM "
+      "preferred; microscopy; radiology).",
+      "Estimated presumptive TB persons: TB case-finding target ÷ 54% × 10.",
+      "Estimation formula reconstructed from OCR (\"Torget pernmuon TBC I 54 % x 10\")."));
   c.push_back(spm_pkm("spm-pkm-12-hiv", "SPM-12",
                       "Persentase orang dengan risiko terinfeksi HIV mendapatkan pelayanan deteksi dini HIV sesuai "
                       "standar",
@@ -405,8 +405,10 @@ std::vector<MeasureDef> build() {
                      Unit::minutes, Direction::at_most, "60", {"rs-specialist-clinics"},
                      "The mean (Σ minutes ÷ visits), as the annex computes it (8100 min ÷ 100 patients = 81)."));
   c.push_back(spm_rs("spm-rs-rj-dokter-spesialis", "RJ-1", "Dokter pemberi pelayanan di poliklinik spesialis",
-                     "Specialist outpatient clinics served by specialists", "Annex sheet 1, Rawat Jalan indicator 1 "
-                     "(L167)", Scoring::proportion, MeasureKind::structure,
+                     "Specialist outpatient clinics served by specialists",
+                     "Annex sheet 1, Rawat Jalan indicator 1 "
+                     "(L167)",
+                     Scoring::proportion, MeasureKind::structure,
                      one("Clinic days on which the specialist clinic was served by a specialist doctor.",
                          "Clinic days of the specialist clinics in the month."),
                      pct, Direction::equal, "100", {"rs-specialist-clinics"},
@@ -430,26 +432,26 @@ std::vector<MeasureDef> build() {
                      one("Inpatients discharged in the month with an attending physician (DPJP) recorded.",
                          "Inpatients discharged in the month."),
                      pct, Direction::equal, "100"));
-  c.push_back(spm_rs("spm-rs-ri-infeksi-pascaoperasi", "RI-5", "Kejadian infeksi pascaoperasi",
-                     "Post-operative (surgical-site) infection rate", "Annex sheet 2, Rawat Inap indicator 5 (L184)",
-                     Scoring::proportion, MeasureKind::outcome,
-                     one("Operated patients in the month with a surgical-site infection.",
-                         "Patients operated on in the month."),
-                     pct, Direction::at_most, "1.5"));
+  c.push_back(spm_rs(
+      "spm-rs-ri-infeksi-pascaoperasi", "RI-5", "Kejadian infeksi pascaoperasi",
+      "Post-operative (surgical-site) infection rate", "Annex sheet 2, Rawat Inap indicator 5 (L184)",
+      Scoring::proportion, MeasureKind::outcome,
+      one("Operated patients in the month with a surgical-site infection.", "Patients operated on in the month."), pct,
+      Direction::at_most, "1.5"));
   c.push_back(spm_rs("spm-rs-ri-infeksi-nosokomial", "RI-6", "Kejadian infeksi nosokomial",
                      "Nosocomial (hospital-acquired) infection rate", "Annex sheet 2, Rawat Inap indicator 6 (L185)",
                      Scoring::proportion, MeasureKind::outcome,
                      one("Inpatients in the month with a hospital-acquired infection.", "Inpatients in the month."),
                      pct, Direction::at_most, "1.5"));
-  c.push_back(spm_rs("spm-rs-ri-tidak-ada-pasien-jatuh", "RI-7",
-                     "Tidak adanya kejadian pasien jatuh yang berakibat kecacatan / kematian",
-                     "No patient falls resulting in disability or death",
-                     "Annex sheet 2, Rawat Inap indicator 7 (L188)", Scoring::proportion, MeasureKind::outcome,
-                     one("Inpatients in the month without a fall that caused disability or death.",
-                         "Inpatients in the month."),
-                     pct, Direction::equal, "100", {},
-                     "Computed in the absence form the standard uses (100% = no such fall); the annex records the "
-                     "incidence (0%) with inverted polarity."));
+  c.push_back(
+      spm_rs("spm-rs-ri-tidak-ada-pasien-jatuh", "RI-7",
+             "Tidak adanya kejadian pasien jatuh yang berakibat kecacatan / kematian",
+             "No patient falls resulting in disability or death", "Annex sheet 2, Rawat Inap indicator 7 (L188)",
+             Scoring::proportion, MeasureKind::outcome,
+             one("Inpatients in the month without a fall that caused disability or death.", "Inpatients in the month."),
+             pct, Direction::equal, "100", {},
+             "Computed in the absence form the standard uses (100% = no such fall); the annex records the "
+             "incidence (0%) with inverted polarity."));
   c.push_back(spm_rs("spm-rs-ri-kematian-48-jam", "RI-8", "Kematian pasien > 48 jam",
                      "Inpatient deaths more than 48 hours after admission",
                      "Annex sheet 2, Rawat Inap indicator 8 (L189)", Scoring::proportion, MeasureKind::outcome,
@@ -458,12 +460,11 @@ std::vector<MeasureDef> build() {
                      pct, Direction::at_most, "0.24", {},
                      "Denominator: all inpatients discharged in the month (the annex uses the monthly inpatient "
                      "count, 1 ÷ 233 = 0.43%)."));
-  c.push_back(spm_rs("spm-rs-ri-pulang-paksa", "RI-9", "Kejadian pulang paksa",
-                     "Discharge against medical advice", "Annex sheet 2, Rawat Inap indicator 9 (L190)",
-                     Scoring::proportion, MeasureKind::outcome,
-                     one("Inpatients discharged against medical advice in the month.",
-                         "Inpatients discharged in the month."),
-                     pct, Direction::at_most, "5"));
+  c.push_back(
+      spm_rs("spm-rs-ri-pulang-paksa", "RI-9", "Kejadian pulang paksa", "Discharge against medical advice",
+             "Annex sheet 2, Rawat Inap indicator 9 (L190)", Scoring::proportion, MeasureKind::outcome,
+             one("Inpatients discharged against medical advice in the month.", "Inpatients discharged in the month."),
+             pct, Direction::at_most, "5"));
   c.push_back(spm_rs("spm-rs-ri-tb-mikroskopis", "RI-11a",
                      "Rawat inap TB: penegakan diagnosis TB melalui pemeriksaan mikroskopis TB",
                      "Inpatient TB diagnoses confirmed by sputum-smear microscopy",
@@ -480,8 +481,7 @@ std::vector<MeasureDef> build() {
   c.push_back(spm_rs("spm-rs-icu-kembali-72-jam", "ICU-1",
                      "Pasien yang kembali ke perawatan intensif dengan kasus yang sama < 72 jam",
                      "ICU readmissions with the same case within 72 hours",
-                     "Annex sheet 3, Perawatan Intensif indicator 1 (L199)", Scoring::proportion,
-                     MeasureKind::outcome,
+                     "Annex sheet 3, Perawatan Intensif indicator 1 (L199)", Scoring::proportion, MeasureKind::outcome,
                      one("ICU discharges in the month followed by a return to the ICU with the same case within 72 "
                          "hours.",
                          "ICU discharges in the month."),
@@ -517,14 +517,13 @@ std::vector<MeasureDef> build() {
                      Unit::minutes, Direction::at_most, "140", {"lab-turnaround-tests"},
                      "Only the two test groups the standard names count; the mean is rounded half-up for display "
                      "(8850 ÷ 100 = 88.5 → 89)."));
-  c.push_back(spm_rs("spm-rs-lab-ekspertisi", "LAB-2", "Pelaksana ekspertisi laboratorium",
-                     "Laboratory results verified by a clinical pathologist",
-                     "Annex sheet 3, Laboratorium Patologi Klinik indicator 2 (L207)", Scoring::proportion,
-                     MeasureKind::structure,
-                     one("Laboratory results issued in the month verified by a clinical pathologist (Sp.PK).",
-                         "Laboratory results issued in the month."),
-                     pct, Direction::equal, "100", {},
-                     "The annex writes the unit \"Pasien\" where a percentage is meant."));
+  c.push_back(spm_rs(
+      "spm-rs-lab-ekspertisi", "LAB-2", "Pelaksana ekspertisi laboratorium",
+      "Laboratory results verified by a clinical pathologist",
+      "Annex sheet 3, Laboratorium Patologi Klinik indicator 2 (L207)", Scoring::proportion, MeasureKind::structure,
+      one("Laboratory results issued in the month verified by a clinical pathologist (Sp.PK).",
+          "Laboratory results issued in the month."),
+      pct, Direction::equal, "100", {}, "The annex writes the unit \"Pasien\" where a percentage is meant."));
   c.push_back(spm_rs("spm-rs-lab-kepuasan", "LAB-4", "Kepuasan pelanggan laboratorium", "Laboratory satisfaction",
                      "Annex sheet 3, Laboratorium Patologi Klinik indicator 4 (L209)", Scoring::proportion,
                      MeasureKind::patient_reported_outcome,
@@ -533,12 +532,13 @@ std::vector<MeasureDef> build() {
                      pct, Direction::at_least, "80", {"satisfaction-questionnaire"}));
   c.push_back(spm_rs("spm-rs-adm-informasi-tagihan", "ADM-8",
                      "Kecepatan waktu pemberian informasi tentang tagihan pasien rawat inap",
-                     "Time to give inpatients their bill", "Annex sheet 4, Administrasi dan Manajemen indicator 8 "
-                     "(L221)", Scoring::continuous_variable, MeasureKind::process,
+                     "Time to give inpatients their bill",
+                     "Annex sheet 4, Administrasi dan Manajemen indicator 8 "
+                     "(L221)",
+                     Scoring::continuous_variable, MeasureKind::process,
                      one("Minutes from the discharge order to the bill (Invoice) being issued to the patient.",
                          "Inpatients discharged in the month."),
-                     Unit::minutes, Direction::at_most, "120", {},
-                     "The standard is ≤2 hours; held in minutes (120)."));
+                     Unit::minutes, Direction::at_most, "120", {}, "The standard is ≤2 hours; held in minutes (120)."));
   c.push_back(spm_rs("spm-rs-igd-waktu-tanggap", "IGD-5", "Waktu tanggap pelayanan dokter di gawat darurat",
                      "Emergency department doctor response time",
                      "Kepmenkes 129/2008, Gawat Darurat (not in the Perbup's surviving annex)",
@@ -600,8 +600,9 @@ std::vector<MeasureDef> build() {
       .version = "2024",
       .scoring = Scoring::cohort,
       .kind = MeasureKind::outcome,
-      .groups = {one("", "Patients with a new case of the priority service's conditions at the hospital in the "
-                         "quarter.")},
+      .groups = {one("",
+                     "Patients with a new case of the priority service's conditions at the hospital in the "
+                     "quarter.")},
       .unit = Unit::count,
       .direction = Direction::at_most,
       .target = "",
@@ -747,7 +748,9 @@ const MeasureDef* find_measure(std::string_view id) {
   return it == c.end() ? nullptr : &*it;
 }
 
-const std::vector<ParameterDef>& parameter_catalogue() { return kParameters; }
+const std::vector<ParameterDef>& parameter_catalogue() {
+  return kParameters;
+}
 
 const ParameterDef* find_parameter(std::string_view name) {
   auto it = std::find_if(kParameters.begin(), kParameters.end(), [&](const ParameterDef& p) { return p.name == name; });

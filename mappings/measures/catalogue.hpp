@@ -66,11 +66,11 @@ struct ParameterDef {
 };
 
 struct MeasureDef {
-  std::string_view id;       // stable, e.g. "kbk-ak", "spm-pkm-08-hipertensi"
+  std::string_view id;  // stable, e.g. "kbk-ak", "spm-pkm-08-hipertensi"
   Family family;
-  std::string_view code;     // the regulation's own short code, e.g. "AK", "SPM-08", "RI-8"
-  std::string_view name_id;  // Indonesian name, as in the regulation
-  std::string_view name_en;  // English name
+  std::string_view code;        // the regulation's own short code, e.g. "AK", "SPM-08", "RI-8"
+  std::string_view name_id;     // Indonesian name, as in the regulation
+  std::string_view name_en;     // English name
   std::string_view regulation;  // the instrument, e.g. "Permenkes 6/2024"
   std::string_view article;     // article / annex line in it
   std::string_view version;     // regulation year: the catalogue version of this entry
@@ -81,7 +81,7 @@ struct MeasureDef {
   Direction direction;
   std::string_view target;  // exact decimal in `unit`; "" when set per engagement (a parameter)
   Period period;
-  std::string_view weight;  // exact decimal: weight in its composite (KBK 0.4, IPSPM 0.8); "" if none
+  std::string_view weight;                   // exact decimal: weight in its composite (KBK 0.4, IPSPM 0.8); "" if none
   std::vector<std::string_view> parameters;  // names in parameter_catalogue()
   std::vector<std::string_view> components;  // composites: the measure ids combined
   std::string_view interpretation;           // what we chose where the regulation is unclear; "" if nothing

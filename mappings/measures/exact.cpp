@@ -14,7 +14,9 @@ __extension__ typedef unsigned __int128 UWide;
 
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 
-UWide magnitude(Wide v) { return v < 0 ? static_cast<UWide>(-(v + 1)) + 1 : static_cast<UWide>(v); }
+UWide magnitude(Wide v) {
+  return v < 0 ? static_cast<UWide>(-(v + 1)) + 1 : static_cast<UWide>(v);
+}
 
 UWide gcd(UWide a, UWide b) {
   while (b != 0) {
@@ -58,8 +60,7 @@ Rational::Rational(std::int64_t integer) : num_(integer), den_(1) {
 }
 
 Rational Rational::of(std::int64_t numerator, std::int64_t denominator) {
-  if (numerator == std::numeric_limits<std::int64_t>::min() ||
-      denominator == std::numeric_limits<std::int64_t>::min())
+  if (numerator == std::numeric_limits<std::int64_t>::min() || denominator == std::numeric_limits<std::int64_t>::min())
     overflow("fraction part out of range");
   return RationalAccess::make(numerator, denominator, "fraction");
 }
@@ -107,13 +108,18 @@ Rational Rational::parse(std::string_view text) {
   std::string reason(1, '\'');
   reason.append(text.substr(0, 40));
   reason += "' is not a decimal number like 147, 2.5 or 0.24";
-  if (text.find(',') != std::string_view::npos) reason += " (use a decimal point, not a comma)";
-  else if (text.find_first_of("eE") != std::string_view::npos) reason += " (no exponent)";
-  else if (text.size() > 19) reason += " (at most 18 significant digits)";
+  if (text.find(',') != std::string_view::npos)
+    reason += " (use a decimal point, not a comma)";
+  else if (text.find_first_of("eE") != std::string_view::npos)
+    reason += " (no exponent)";
+  else if (text.size() > 19)
+    reason += " (at most 18 significant digits)";
   throw fhir::Error::value(reason + ".");
 }
 
-Rational Rational::operator-() const { return RationalAccess::make(-static_cast<Wide>(num_), den_, "negate"); }
+Rational Rational::operator-() const {
+  return RationalAccess::make(-static_cast<Wide>(num_), den_, "negate");
+}
 
 Rational operator+(const Rational& a, const Rational& b) {
   return RationalAccess::make(static_cast<Wide>(a.num_) * b.den_ + static_cast<Wide>(b.num_) * a.den_,

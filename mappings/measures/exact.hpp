@@ -59,9 +59,7 @@ class Rational {
   Rational& operator*=(const Rational& b) { return *this = *this * b; }
   Rational& operator/=(const Rational& b) { return *this = *this / b; }
 
-  friend bool operator==(const Rational& a, const Rational& b) noexcept {
-    return a.num_ == b.num_ && a.den_ == b.den_;
-  }
+  friend bool operator==(const Rational& a, const Rational& b) noexcept { return a.num_ == b.num_ && a.den_ == b.den_; }
   friend std::strong_ordering operator<=>(const Rational& a, const Rational& b) noexcept;
 
   // Fixed decimals, half-up (ties away from zero). places: 0..18.

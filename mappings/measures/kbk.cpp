@@ -8,27 +8,24 @@ namespace simpul::mappings::measures {
 
 namespace {
 
-constexpr KbkIndicatorRule kAk{"AK",
-                               "‰",
-                               "0.4",
-                               {{BandComparison::at_least, "150"},
-                                {BandComparison::more_than, "145"},
-                                {BandComparison::more_than, "140"}},
-                               "1000"};
-constexpr KbkIndicatorRule kRrns{"RRNS",
-                                 "%",
-                                 "0.5",
-                                 {{BandComparison::at_most, "2"},
-                                  {BandComparison::at_most, "2.5"},
-                                  {BandComparison::at_most, "3"}},
-                                 "100"};
-constexpr KbkIndicatorRule kRppt{"RPPT",
-                                 "%",
-                                 "0.1",
-                                 {{BandComparison::at_least, "5"},
-                                  {BandComparison::at_least, "4"},
-                                  {BandComparison::at_least, "3"}},
-                                 "100"};
+constexpr KbkIndicatorRule kAk{
+    "AK",
+    "‰",
+    "0.4",
+    {{BandComparison::at_least, "150"}, {BandComparison::more_than, "145"}, {BandComparison::more_than, "140"}},
+    "1000"};
+constexpr KbkIndicatorRule kRrns{
+    "RRNS",
+    "%",
+    "0.5",
+    {{BandComparison::at_most, "2"}, {BandComparison::at_most, "2.5"}, {BandComparison::at_most, "3"}},
+    "100"};
+constexpr KbkIndicatorRule kRppt{
+    "RPPT",
+    "%",
+    "0.1",
+    {{BandComparison::at_least, "5"}, {BandComparison::at_least, "4"}, {BandComparison::at_least, "3"}},
+    "100"};
 
 bool holds(const Rational& value, const RatingBand& band) {
   const Rational bound = Rational::parse(band.bound);
@@ -65,13 +62,25 @@ KbkIndicatorResult result(const KbkIndicatorRule& rule, const Rational& value) {
 
 }  // namespace
 
-const KbkIndicatorRule& kbk_rule_ak() { return kAk; }
-const KbkIndicatorRule& kbk_rule_rrns() { return kRrns; }
-const KbkIndicatorRule& kbk_rule_rppt() { return kRppt; }
+const KbkIndicatorRule& kbk_rule_ak() {
+  return kAk;
+}
+const KbkIndicatorRule& kbk_rule_rrns() {
+  return kRrns;
+}
+const KbkIndicatorRule& kbk_rule_rppt() {
+  return kRppt;
+}
 
-int rate_ak(const Rational& per_mille) { return rate(kAk, per_mille); }
-int rate_rrns(const Rational& percent) { return rate(kRrns, percent); }
-int rate_rppt(const Rational& percent) { return rate(kRppt, percent); }
+int rate_ak(const Rational& per_mille) {
+  return rate(kAk, per_mille);
+}
+int rate_rrns(const Rational& percent) {
+  return rate(kRrns, percent);
+}
+int rate_rppt(const Rational& percent) {
+  return rate(kRppt, percent);
+}
 
 int capitation_percent(const Rational& total_score) {
   if (total_score >= Rational(4)) return 100;

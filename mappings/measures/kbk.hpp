@@ -54,15 +54,15 @@ int rate_rrns(const Rational& percent);
 int rate_rppt(const Rational& percent);
 
 struct KbkIndicatorResult {
-  Rational value;   // as given (‰ or %)
-  int rating = 1;   // 1..4
-  Rational score;   // weight x rating
+  Rational value;  // as given (‰ or %)
+  int rating = 1;  // 1..4
+  Rational score;  // weight x rating
 };
 
 struct KbkResult {
   KbkIndicatorResult ak, rrns, rppt;
-  Rational total;              // sum of the three scores, 1.0..4.0
-  int capitation_percent = 85; // 100, 95, 90 or 85
+  Rational total;               // sum of the three scores, 1.0..4.0
+  int capitation_percent = 85;  // 100, 95, 90 or 85
 };
 
 // Tabel 2: the share of the capitation tariff paid for a total score.
@@ -93,7 +93,7 @@ Rational rasio_rujukan_non_spesialistik(std::int64_t non_specialist_referrals_ex
 // blood pressure ÷ registered participants with an HT diagnosis × 100) ÷ 2.
 // Throws fhir::Error 422 when either denominator is zero (the sub-ratio is
 // undefined; we do not guess it).
-Rational rasio_prolanis_terkendali(std::int64_t dm_controlled, std::int64_t dm_registered,
-                                   std::int64_t ht_controlled, std::int64_t ht_registered);
+Rational rasio_prolanis_terkendali(std::int64_t dm_controlled, std::int64_t dm_registered, std::int64_t ht_controlled,
+                                   std::int64_t ht_registered);
 
 }  // namespace simpul::mappings::measures

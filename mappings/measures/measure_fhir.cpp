@@ -24,7 +24,9 @@ constexpr std::string_view kImprovementSystem = "http://terminology.hl7.org/Code
 constexpr std::string_view kPopulationSystem = "http://terminology.hl7.org/CodeSystem/measure-population";
 constexpr std::string_view kMeasureIdSystem = "https://fhir.simpul.id/sid/measure";
 
-std::string ext_url(std::string_view name) { return std::string(kMeasureExtensionBase) + std::string(name); }
+std::string ext_url(std::string_view name) {
+  return std::string(kMeasureExtensionBase) + std::string(name);
+}
 
 struct UcumUnit {
   std::string_view code;
@@ -255,7 +257,9 @@ rapidjson::Value fhir_decimal(const Rational& value, int places) {
   return Value(d);
 }
 
-std::string measure_url(std::string_view id) { return std::string(kMeasureCanonicalBase) + std::string(id); }
+std::string measure_url(std::string_view id) {
+  return std::string(kMeasureCanonicalBase) + std::string(id);
+}
 
 rapidjson::Document measure_resource(const MeasureDef& m) {
   rapidjson::Document doc(rapidjson::kObjectType);

@@ -26,7 +26,9 @@ CommandRun kbk(const std::string& ak, const std::string& rrns, const std::string
   return {rc, out.str(), err.str()};
 }
 
-std::size_t lines(const std::string& s) { return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n')); }
+std::size_t lines(const std::string& s) {
+  return static_cast<std::size_t>(std::count(s.begin(), s.end(), '\n'));
+}
 
 const std::string kBin = std::string(SIMPUL_BINARY_DIR) + "/simpul";
 
@@ -34,13 +36,12 @@ TEST(MeasureCli, WorkedExamplePrintsExactJson) {
   const CommandRun r = kbk("147", "1.8", "4.2");
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_TRUE(r.err.empty());
-  EXPECT_EQ(r.out,
-            R"({"measure":"kbk-score","rules":"pks-bpjs-fktp-2024",)"
-            R"("ak":{"value":"147","unit":"‰","rating":3,"weight":"0.4","score":"1.2"},)"
-            R"("rrns":{"value":"1.8","unit":"%","rating":4,"weight":"0.5","score":"2.0"},)"
-            R"("rppt":{"value":"4.2","unit":"%","rating":3,"weight":"0.1","score":"0.3"},)"
-            R"("score":"3.5","capitation_percent":95})"
-            "\n");
+  EXPECT_EQ(r.out, R"({"measure":"kbk-score","rules":"pks-bpjs-fktp-2024",)"
+                   R"("ak":{"value":"147","unit":"‰","rating":3,"weight":"0.4","score":"1.2"},)"
+                   R"("rrns":{"value":"1.8","unit":"%","rating":4,"weight":"0.5","score":"2.0"},)"
+                   R"("rppt":{"value":"4.2","unit":"%","rating":3,"weight":"0.1","score":"0.3"},)"
+                   R"("score":"3.5","capitation_percent":95})"
+                   "\n");
   rapidjson::Document d;
   d.Parse(r.out.c_str());
   EXPECT_FALSE(d.HasParseError());
@@ -62,9 +63,13 @@ TEST(MeasureCli, EdgesAndFullPayment) {
 
 TEST(MeasureCli, BadValuesExitOneWithOneLine) {
   const std::vector<std::vector<std::string>> cases{
-      {"abc", "1", "1", "--ak"},        {"147", "1,8", "1", "decimal point"}, {"147", "1", "4e0", "--rppt"},
-      {"-1", "1", "1", "between 0 and 1000"}, {"147", "101", "1", "between 0 and 100%"},
-      {"147", "1", "100.01", "RPPT"},   {"", "1", "1", "--ak"},
+      {"abc", "1", "1", "--ak"},
+      {"147", "1,8", "1", "decimal point"},
+      {"147", "1", "4e0", "--rppt"},
+      {"-1", "1", "1", "between 0 and 1000"},
+      {"147", "101", "1", "between 0 and 100%"},
+      {"147", "1", "100.01", "RPPT"},
+      {"", "1", "1", "--ak"},
   };
   for (const auto& c : cases) {
     const CommandRun r = kbk(c[0], c[1], c[2]);

@@ -134,12 +134,16 @@ TEST(MeasureResource, KbkAkHasTheAgreedShape) {
   EXPECT_EQ(*simpul::fhir::string_member(doc, "version"), "2024");
   EXPECT_EQ(*simpul::fhir::string_member(doc, "name"), "KbkAk");
   EXPECT_EQ(*simpul::fhir::string_member(doc, "title"), "Angka Kontak");
-  EXPECT_NE(json.find(R"("scoring":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/measure-scoring","code":"proportion"}]})"),
-            std::string::npos)
+  EXPECT_NE(
+      json.find(
+          R"("scoring":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/measure-scoring","code":"proportion"}]})"),
+      std::string::npos)
       << json;
   EXPECT_NE(json.find(R"("code":"increase")"), std::string::npos);
-  EXPECT_NE(json.find(R"("valueQuantity":{"value":150,"comparator":">=","unit":"‰","system":"http://unitsofmeasure.org","code":"[ppth]"})"),
-            std::string::npos)
+  EXPECT_NE(
+      json.find(
+          R"("valueQuantity":{"value":150,"comparator":">=","unit":"‰","system":"http://unitsofmeasure.org","code":"[ppth]"})"),
+      std::string::npos)
       << json;
   EXPECT_NE(json.find(R"({"url":"https://fhir.simpul.id/StructureDefinition/measure-weight","valueDecimal":0.4})"),
             std::string::npos)

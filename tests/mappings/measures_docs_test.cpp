@@ -20,8 +20,10 @@ namespace m = simpul::mappings::measures;
 std::string cell(std::string_view s) {
   std::string out;
   for (char c : s) {
-    if (c == '|') out += "\\|";
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else
+      out += c;
   }
   return out;
 }
@@ -60,9 +62,8 @@ std::string family_table(m::Family family) {
       den += pre + std::string(g.denominator);
     }
     if (d.scoring == m::Scoring::continuous_variable) num = "Mean of: " + num;
-    const std::string target = d.target.empty()
-                                   ? std::string("per engagement")
-                                   : std::string(m::to_string(d.direction)) + " " + std::string(d.target);
+    const std::string target = d.target.empty() ? std::string("per engagement")
+                                                : std::string(m::to_string(d.direction)) + " " + std::string(d.target);
     t += "| `" + std::string(d.id) + "` | " + cell(d.code) + " | " + cell(d.name_id) + " / " + cell(d.name_en) +
          (d.verified ? "" : " (unverified)") + " | " + cell(num) + " | " + cell(den) + " | " +
          std::string(m::to_string(d.unit)) + " | " + target + " | " + std::string(m::to_string(d.period)) + " | " +
@@ -88,8 +89,8 @@ std::string parameter_table() {
 }
 
 const std::string& document() {
-  static const std::string doc = simpul::testing::mappings::read_text(
-      std::filesystem::path(SIMPUL_SOURCE_DIR) / "docs/indicators.md");
+  static const std::string doc =
+      simpul::testing::mappings::read_text(std::filesystem::path(SIMPUL_SOURCE_DIR) / "docs/indicators.md");
   return doc;
 }
 
@@ -110,6 +111,8 @@ TEST(MeasureDocs, InterpretationsMatchTheCatalogue) {
     expect_in_document(family_interpretations(f), std::string(m::to_string(f)) + " interpretations");
 }
 
-TEST(MeasureDocs, ParameterTableMatchesTheCatalogue) { expect_in_document(parameter_table(), "parameter table"); }
+TEST(MeasureDocs, ParameterTableMatchesTheCatalogue) {
+  expect_in_document(parameter_table(), "parameter table");
+}
 
 }  // namespace

@@ -10,10 +10,12 @@
 
 namespace {
 
-using simpul::mappings::measures::Rational;
 using simpul::mappings::measures::ratio_of_counts;
+using simpul::mappings::measures::Rational;
 
-Rational r(const char* text) { return Rational::parse(text); }
+Rational r(const char* text) {
+  return Rational::parse(text);
+}
 
 TEST(RationalParse, ReadsDecimalsExactly) {
   EXPECT_EQ(r("145"), Rational(145));

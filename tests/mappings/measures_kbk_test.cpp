@@ -15,7 +15,9 @@ namespace {
 namespace m = simpul::mappings::measures;
 using m::Rational;
 
-Rational r(const char* text) { return Rational::parse(text); }
+Rational r(const char* text) {
+  return Rational::parse(text);
+}
 
 TEST(KbkScore, WorkedExampleFromThePks) {
   // AK 147‰ -> 3 (1.2); RRNS 1.8% -> 4 (2.0); RPPT 4.2% -> 3 (0.3); total 3.5 -> 95%.
@@ -33,7 +35,7 @@ TEST(KbkScore, WorkedExampleFromThePks) {
 // Tabel 1, AK: ≥150 -> 4; >145 – <150 -> 3; >140 – 145 -> 2; ≤140 -> 1.
 TEST(KbkRating, AngkaKontakEveryEdge) {
   const std::vector<std::tuple<const char*, int>> cases{
-      {"1000", 4}, {"150.001", 4}, {"150", 4},     {"149.999", 3}, {"145.001", 3}, {"145", 2},
+      {"1000", 4},    {"150.001", 4}, {"150", 4}, {"149.999", 3}, {"145.001", 3}, {"145", 2},
       {"144.999", 2}, {"140.001", 2}, {"140", 1}, {"139.999", 1}, {"0", 1},
   };
   for (const auto& [value, rating] : cases) EXPECT_EQ(m::rate_ak(r(value)), rating) << value << "‰";
@@ -42,8 +44,8 @@ TEST(KbkRating, AngkaKontakEveryEdge) {
 // Tabel 1, RRNS: ≤2 -> 4; >2 – 2.5 -> 3; >2.5 – 3 -> 2; >3 -> 1.
 TEST(KbkRating, RasioRujukanEveryEdge) {
   const std::vector<std::tuple<const char*, int>> cases{
-      {"0", 4},     {"1.999", 4}, {"2", 4},   {"2.001", 3}, {"2.5", 3},   {"2.501", 2},
-      {"2.999", 2}, {"3", 2},     {"3.001", 1}, {"100", 1},
+      {"0", 4},     {"1.999", 4}, {"2", 4}, {"2.001", 3}, {"2.5", 3},
+      {"2.501", 2}, {"2.999", 2}, {"3", 2}, {"3.001", 1}, {"100", 1},
   };
   for (const auto& [value, rating] : cases) EXPECT_EQ(m::rate_rrns(r(value)), rating) << value << "%";
 }
@@ -51,8 +53,7 @@ TEST(KbkRating, RasioRujukanEveryEdge) {
 // Tabel 1, RPPT: ≥5 -> 4; 4 – <5 -> 3; 3 – <4 -> 2; <3 -> 1.
 TEST(KbkRating, RasioProlanisEveryEdge) {
   const std::vector<std::tuple<const char*, int>> cases{
-      {"100", 4}, {"5", 4},     {"4.999", 3}, {"4", 3},   {"3.999", 2},
-      {"3", 2},   {"2.999", 1}, {"0", 1},
+      {"100", 4}, {"5", 4}, {"4.999", 3}, {"4", 3}, {"3.999", 2}, {"3", 2}, {"2.999", 1}, {"0", 1},
   };
   for (const auto& [value, rating] : cases) EXPECT_EQ(m::rate_rppt(r(value)), rating) << value << "%";
 }
@@ -120,9 +121,9 @@ TEST(KbkScore, ScoreEdgesFromRatings) {
 
 TEST(KbkScore, EveryRatingCombinationSumsExactly) {
   // 4 x 4 x 4 combinations: the total is exactly 0.4a + 0.5b + 0.1c, and the share follows Tabel 2.
-  const char* ak[] = {"140", "145", "149", "150"};      // ratings 1..4
-  const char* rrns[] = {"3.5", "3", "2.5", "2"};        // ratings 1..4
-  const char* rppt[] = {"2", "3", "4", "5"};            // ratings 1..4
+  const char* ak[] = {"140", "145", "149", "150"};  // ratings 1..4
+  const char* rrns[] = {"3.5", "3", "2.5", "2"};    // ratings 1..4
+  const char* rppt[] = {"2", "3", "4", "5"};        // ratings 1..4
   for (int a = 0; a < 4; ++a)
     for (int b = 0; b < 4; ++b)
       for (int c = 0; c < 4; ++c) {
@@ -132,7 +133,10 @@ TEST(KbkScore, EveryRatingCombinationSumsExactly) {
         ASSERT_EQ(k.rppt.rating, c + 1);
         const Rational expected = Rational::of(4 * (a + 1) + 5 * (b + 1) + (c + 1), 10);
         EXPECT_EQ(k.total, expected);
-        const int pct = expected >= Rational(4) ? 100 : expected >= Rational(3) ? 95 : expected >= Rational(2) ? 90 : 85;
+        const int pct = expected >= Rational(4)   ? 100
+                        : expected >= Rational(3) ? 95
+                        : expected >= Rational(2) ? 90
+                                                  : 85;
         EXPECT_EQ(k.capitation_percent, pct);
       }
 }
@@ -187,9 +191,9 @@ TEST(KbkCounts, WorkedExampleFromCounts) {
 }
 
 TEST(KbkRules, WeightsSumToOne) {
-  EXPECT_EQ(r(m::kbk_rule_ak().weight.data()) + r(m::kbk_rule_rrns().weight.data()) +
-                r(m::kbk_rule_rppt().weight.data()),
-            Rational(1));
+  EXPECT_EQ(
+      r(m::kbk_rule_ak().weight.data()) + r(m::kbk_rule_rrns().weight.data()) + r(m::kbk_rule_rppt().weight.data()),
+      Rational(1));
 }
 
 }  // namespace
