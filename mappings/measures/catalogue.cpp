@@ -67,9 +67,9 @@ GroupDef one(std::string_view numerator, std::string_view denominator) {
 // The 12 SPM puskesmas coverage indicators share everything but these.
 MeasureDef spm_pkm(std::string_view id, std::string_view code, std::string_view name_id, std::string_view name_en,
                    std::string_view article, std::string_view numerator, std::string_view denominator,
-                   std::string_view interpretation, Period period = Period::year) {
+                   std::string_view interpretation, PeriodKind period = PeriodKind::year) {
   std::vector<std::string_view> params{"spm-target-population", "spm-area"};
-  if (period == Period::school_year) params.push_back("school-year-start-month");
+  if (period == PeriodKind::school_year) params.push_back("school-year-start-month");
   return MeasureDef{
       .id = id,
       .family = Family::spm_puskesmas,
@@ -113,7 +113,7 @@ MeasureDef spm_rs(std::string_view id, std::string_view code, std::string_view n
       .unit = unit,
       .direction = direction,
       .target = target,
-      .period = Period::month,
+      .period = PeriodKind::month,
       .weight = "",
       .parameters = std::move(parameters),
       .components = {},
@@ -144,7 +144,7 @@ std::vector<MeasureDef> build() {
       .unit = Unit::per_mille,
       .direction = Direction::at_least,
       .target = "150",
-      .period = Period::month,
+      .period = PeriodKind::month,
       .weight = "0.4",
       .parameters = {"bpjs-registered-participants"},
       .components = {},
@@ -169,7 +169,7 @@ std::vector<MeasureDef> build() {
       .unit = Unit::percent,
       .direction = Direction::at_most,
       .target = "2",
-      .period = Period::month,
+      .period = PeriodKind::month,
       .weight = "0.5",
       .parameters = {"fktp-competence-diagnoses", "tacc-criteria"},
       .components = {},
@@ -200,7 +200,7 @@ std::vector<MeasureDef> build() {
       .unit = Unit::percent,
       .direction = Direction::at_least,
       .target = "5",
-      .period = Period::month,
+      .period = PeriodKind::month,
       .weight = "0.1",
       .parameters = {"prolanis-dm-registered", "prolanis-ht-registered", "dm-controlled-criterion",
                      "ht-controlled-criterion", "rppt-measurement-window"},
@@ -225,7 +225,7 @@ std::vector<MeasureDef> build() {
       .unit = Unit::score,
       .direction = Direction::at_least,
       .target = "4",
-      .period = Period::month,
+      .period = PeriodKind::month,
       .weight = "",
       .parameters = {},
       .components = {"kbk-ak", "kbk-rrns", "kbk-rppt"},
@@ -247,7 +247,7 @@ std::vector<MeasureDef> build() {
       .unit = Unit::percent,
       .direction = Direction::equal,
       .target = "100",
-      .period = Period::month,
+      .period = PeriodKind::month,
       .weight = "",
       .parameters = {},
       .components = {"kbk-score"},
@@ -303,7 +303,7 @@ std::vector<MeasureDef> build() {
                       "Basic-education-age children in the catchment (in school and out of school).",
                       "No numerator or denominator is printed; both are implied from the operational definition. The "
                       "school year runs June–May unless configured.",
-                      Period::school_year));
+                      PeriodKind::school_year));
   c.push_back(spm_pkm("spm-pkm-06-usia-produktif", "SPM-06",
                       "Persentase warga negara usia 15–59 tahun mendapatkan pelayanan kesehatan usia produktif sesuai "
                       "standar",
@@ -384,7 +384,7 @@ std::vector<MeasureDef> build() {
         .unit = Unit::percent,
         .direction = Direction::at_least,
         .target = "100",
-        .period = Period::year,
+        .period = PeriodKind::year,
         .weight = "",
         .parameters = {"spm-quality-index"},
         .components = std::move(components),
@@ -581,7 +581,7 @@ std::vector<MeasureDef> build() {
       .unit = Unit::percent,
       .direction = Direction::at_most,
       .target = "",
-      .period = Period::quarter,
+      .period = PeriodKind::quarter,
       .weight = "",
       .parameters = pengampuan_params,
       .components = {},
@@ -606,7 +606,7 @@ std::vector<MeasureDef> build() {
       .unit = Unit::count,
       .direction = Direction::at_most,
       .target = "",
-      .period = Period::quarter,
+      .period = PeriodKind::quarter,
       .weight = "",
       .parameters = pengampuan_params,
       .components = {},
@@ -629,7 +629,7 @@ std::vector<MeasureDef> build() {
       .unit = Unit::percent,
       .direction = Direction::at_most,
       .target = "",
-      .period = Period::quarter,
+      .period = PeriodKind::quarter,
       .weight = "",
       .parameters = pengampuan_params,
       .components = {},
@@ -652,7 +652,7 @@ std::vector<MeasureDef> build() {
       .unit = Unit::percent,
       .direction = Direction::at_least,
       .target = "",
-      .period = Period::quarter,
+      .period = PeriodKind::quarter,
       .weight = "",
       .parameters = {"priority-service", "engagement", "engagement-indicator-definition", "engagement-baseline",
                      "engagement-target"},
@@ -707,15 +707,15 @@ std::string_view to_string(Direction d) noexcept {
   return "";
 }
 
-std::string_view to_string(Period p) noexcept {
+std::string_view to_string(PeriodKind p) noexcept {
   switch (p) {
-    case Period::month:
+    case PeriodKind::month:
       return "month";
-    case Period::quarter:
+    case PeriodKind::quarter:
       return "quarter";
-    case Period::year:
+    case PeriodKind::year:
       return "year";
-    case Period::school_year:
+    case PeriodKind::school_year:
       return "school-year";
   }
   return "";

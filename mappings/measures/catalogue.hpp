@@ -37,18 +37,19 @@ enum class Family { kbk, spm_puskesmas, spm_rs, pengampuan };
 enum class Unit { percent, per_mille, minutes, count, score };
 // How the value is judged against the target: ≥, ≤ or =.
 enum class Direction { at_least, at_most, equal };
-// The period one value covers. school_year: Indonesia's, June to May by default.
-enum class Period { month, quarter, year, school_year };
+// The length of the period one value covers (the dates themselves are the
+// evaluation's reporting period). school_year: Indonesia's, June to May by default.
+enum class PeriodKind { month, quarter, year, school_year };
 // FHIR measure-scoring, plus composite (a weighted combination of other measures).
 enum class Scoring { proportion, ratio, continuous_variable, cohort, composite };
 // FHIR measure-type.
 enum class MeasureKind { process, outcome, structure, patient_reported_outcome, composite };
 
 std::string_view to_string(Family) noexcept;
-std::string_view to_string(Unit) noexcept;       // "%", "‰", "min", "count", "score"
-std::string_view to_string(Direction) noexcept;  // "≥", "≤", "="
-std::string_view to_string(Period) noexcept;     // "month", "quarter", "year", "school-year"
-std::string_view to_string(Scoring) noexcept;    // FHIR codes; "composite"
+std::string_view to_string(Unit) noexcept;        // "%", "‰", "min", "count", "score"
+std::string_view to_string(Direction) noexcept;   // "≥", "≤", "="
+std::string_view to_string(PeriodKind) noexcept;  // "month", "quarter", "year", "school-year"
+std::string_view to_string(Scoring) noexcept;     // FHIR codes; "composite"
 
 // One population group of a measure (most have one; RPPT has DM and HT).
 struct GroupDef {
@@ -80,7 +81,7 @@ struct MeasureDef {
   Unit unit;
   Direction direction;
   std::string_view target;  // exact decimal in `unit`; "" when set per engagement (a parameter)
-  Period period;
+  PeriodKind period;
   std::string_view weight;                   // exact decimal: weight in its composite (KBK 0.4, IPSPM 0.8); "" if none
   std::vector<std::string_view> parameters;  // names in parameter_catalogue()
   std::vector<std::string_view> components;  // composites: the measure ids combined
