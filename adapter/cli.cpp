@@ -7,6 +7,7 @@
 
 #include "adapter/audit/verify.hpp"
 #include "adapter/config.hpp"
+#include "adapter/measure_command.hpp"
 #include "adapter/sim_command.hpp"
 #include "adapter/version.hpp"
 #include "connectors/bpjs/cli.hpp"
@@ -100,6 +101,7 @@ const char* kTopHelp =
     "  audit verify   check the tamper-evident audit trail (records, Merkle tree, signed heads)\n"
     "  audit heads    print the signed tree heads as JSON lines, for an outside witness\n"
     "  sim            run the upstream simulators (sim bpjs / sim satusehat: one alone)\n"
+    "  measure kbk-score  KBK ratings, weighted score and capitation share for AK, RRNS, RPPT\n"
     "  version        print the version\n"
     "\n"
     "Run 'simpul <command> --help' for the options of a command.\n";
@@ -203,6 +205,19 @@ std::vector<Command> commands() {
          return audit::audit_heads_command(o.get("config"),
                                            o.has("tenant") ? std::optional<std::string>(o.get("tenant")) : std::nullopt,
                                            std::cout, std::cerr);
+       }},
+      {"measure kbk-score",
+       "simpul measure kbk-score --ak PERMILLE --rrns PERCENT --rppt PERCENT",
+       "KBK (Kapitasi Berbasis Kinerja) calculator: rates AK (Angka Kontak, per mille), RRNS (Rasio Rujukan\n"
+       "Non Spesialistik, percent) and RPPT (Rasio Peserta Prolanis Terkendali, percent) by the PKS 2024\n"
+       "tables, and prints the ratings, the weighted score and the share of the capitation paid as JSON.\n"
+       "Values are exact decimals with a decimal point (147, 1.8, 4.2); decimals in the output are strings.\n"
+       "Exit 1 with a one-line reason for a value that is not a number or out of range. See docs/indicators.md.",
+       {{"ak", true, true, "Angka Kontak in per mille (0..1000), e.g. 147"},
+        {"rrns", true, true, "RRNS in percent (0..100), e.g. 1.8"},
+        {"rppt", true, true, "RPPT in percent (0..100), e.g. 4.2"}},
+       [](const ParsedOptions& o) {
+         return measure_kbk_score_command(o.get("ak"), o.get("rrns"), o.get("rppt"), std::cout, std::cerr);
        }},
       // "sim bpjs" before "sim": the first entry whose words match wins.
       {"sim bpjs",

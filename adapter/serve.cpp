@@ -16,6 +16,7 @@
 #include "adapter/cli.hpp"
 #include "adapter/config.hpp"
 #include "adapter/intake_routes.hpp"
+#include "adapter/measure_routes.hpp"
 #include "adapter/outbox/engine.hpp"
 #include "adapter/outbox/pcare_destination.hpp"
 #include "adapter/outbox/satusehat_destination.hpp"
@@ -204,6 +205,7 @@ int serve_command(const std::string& config_path, const std::string& listen_over
   }
   add_outbox_routes(app, *store, outbox_engine);
   add_intake_routes(app, *store, outbox_engine, config);
+  add_measure_routes(app);
 
   connectors::http::ServerOptions so;
   so.address = config.listen_address;
