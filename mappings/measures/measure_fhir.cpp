@@ -28,11 +28,6 @@ std::string ext_url(std::string_view name) {
   return std::string(kMeasureExtensionBase) + std::string(name);
 }
 
-struct UcumUnit {
-  std::string_view code;
-  std::string_view display;
-};
-
 UcumUnit ucum(Unit u) {
   switch (u) {
     case Unit::percent:
@@ -221,6 +216,10 @@ std::string description(const MeasureDef& m) {
 }
 
 }  // namespace
+
+UcumUnit ucum_unit(Unit u) {
+  return ucum(u);
+}
 
 rapidjson::Value fhir_decimal(const Rational& value, int places) {
   std::string text = value.to_decimal(places);

@@ -46,6 +46,13 @@ namespace simpul::mappings::measures {
 // writer would use an exponent (below 1e-6 or so), throws fhir::Error 422.
 rapidjson::Value fhir_decimal(const Rational& value, int places);
 
+// An indicator unit as UCUM (%, [ppth], min, 1) and how it is shown (%, ‰, minutes).
+struct UcumUnit {
+  std::string_view code;
+  std::string_view display;
+};
+UcumUnit ucum_unit(Unit unit);
+
 // https://fhir.simpul.id/Measure/<id>
 std::string measure_url(std::string_view id);
 
