@@ -102,6 +102,7 @@ const char* kTopHelp =
     "  audit heads    print the signed tree heads as JSON lines, for an outside witness\n"
     "  sim            run the upstream simulators (sim bpjs / sim satusehat: one alone)\n"
     "  measure kbk-score  KBK ratings, weighted score and capitation share for AK, RRNS, RPPT\n"
+    "  measure evaluate   MeasureReports from an NDJSON file of FHIR resources\n"
     "  version        print the version\n"
     "\n"
     "Run 'simpul <command> --help' for the options of a command.\n";
@@ -218,6 +219,24 @@ std::vector<Command> commands() {
         {"rppt", true, true, "RPPT in percent (0..100), e.g. 4.2"}},
        [](const ParsedOptions& o) {
          return measure_kbk_score_command(o.get("ak"), o.get("rrns"), o.get("rppt"), std::cout, std::cerr);
+       }},
+      {"measure evaluate",
+       "simpul measure evaluate --measure ID --period P --input FILE [--params FILE]",
+       "Evaluate indicators offline from an NDJSON file of FHIR resources (one per line; Bundles allowed)\n"
+       "and print a MeasureReport (a Bundle of them for several). --measure is a catalogue id (kbk-ak,\n"
+       "spm-pkm-01-ibu-hamil, ...), a family (kbk, spm-puskesmas, spm-rs) or a comma list. --period is a\n"
+       "month (2026-03; KBK is monthly), a quarter (2026-Q1), a year (2026) or a school year (2025/2026).\n"
+       "--params is a JSON file with what the data cannot give (registered participants, target\n"
+       "populations, competence diagnoses...). How a puskesmas checks its figures before submitting.\n"
+       "Exit 1 with a one-line reason for anything it cannot evaluate. See docs/indicators.md.",
+       {{"measure", true, true, "measure id, family or comma list"},
+        {"period", true, true, "2026-03, 2026-Q1, 2026 or 2025/2026"},
+        {"input", true, true, "NDJSON file of FHIR resources"},
+        {"params", true, false, "JSON parameters file"}},
+       [](const ParsedOptions& o) {
+         return measure_evaluate_command(o.get("measure"), o.get("period"), o.get("input"),
+                                         o.has("params") ? std::optional<std::string>(o.get("params")) : std::nullopt,
+                                         std::cout, std::cerr);
        }},
       // "sim bpjs" before "sim": the first entry whose words match wins.
       {"sim bpjs",

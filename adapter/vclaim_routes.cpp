@@ -204,6 +204,9 @@ std::string local_date(std::chrono::system_clock::time_point now, int utc_offset
 std::string jakarta_instant(std::chrono::system_clock::time_point now) {
   return format_local(now, kWib, true);
 }
+std::string local_instant(std::chrono::system_clock::time_point now, int utc_offset_minutes) {
+  return format_local(now, std::chrono::minutes(utc_offset_minutes), true);
+}
 
 bpjs::BpjsClient& tenant_client(RequestContext& ctx, BpjsUpstream& upstream) {
   bpjs::BpjsClient* client = upstream.client(ctx.principal->tenant->id);

@@ -22,5 +22,7 @@ std::string jakarta_date(std::chrono::system_clock::time_point now);
 // Today's date (yyyy-mm-dd) at UTC + `utc_offset_minutes` (a facility in WITA or WIT).
 std::string local_date(std::chrono::system_clock::time_point now, int utc_offset_minutes);
 std::string jakarta_instant(std::chrono::system_clock::time_point now);
+// The current instant at UTC + `utc_offset_minutes` (yyyy-mm-ddThh:mm:ss+08:00).
+std::string local_instant(std::chrono::system_clock::time_point now, int utc_offset_minutes);
 
 }  // namespace simpul::adapter

@@ -199,22 +199,22 @@ const Period& require_month(const MeasureDef& m, const PeriodKey& key) {
   return key.period;
 }
 
-struct KbkFigures {
-  kbk::KbkCounts counts;
-  Rational ak, rrns, rppt;
-  KbkResult result;
-};
-
-KbkFigures kbk_figures(const MeasureDef& m, const FactStore& facts, const PeriodKey& key, const MeasureParameters& p) {
+kbk::KbkCounts kbk_counts(const MeasureDef& m, const FactStore& facts, const PeriodKey& key,
+                          const MeasureParameters& p) {
   if (!p.kbk_given) throw Error::value(std::string(m.id) + " needs the kbk parameters", "kbk");
-  KbkFigures f;
-  f.counts = kbk::count_kbk(facts, require_month(m, key), p.kbk);
-  f.ak = angka_kontak(f.counts.ak.numerator, f.counts.ak.denominator);
-  f.rrns = rasio_rujukan_non_spesialistik(f.counts.rrns.numerator, f.counts.rrns.denominator);
-  f.rppt = rasio_prolanis_terkendali(f.counts.rppt_dm.numerator, f.counts.rppt_dm.denominator,
-                                     f.counts.rppt_ht.numerator, f.counts.rppt_ht.denominator);
-  f.result = kbk_score(f.ak, f.rrns, f.rppt);
-  return f;
+  return kbk::count_kbk(facts, require_month(m, key), p.kbk);
+}
+
+// Each ratio from its own counts: an undefined RPPT (nobody with DM) does not stop AK.
+Rational ak_of(const kbk::KbkCounts& c) {
+  return angka_kontak(c.ak.numerator, c.ak.denominator);
+}
+Rational rrns_of(const kbk::KbkCounts& c) {
+  return rasio_rujukan_non_spesialistik(c.rrns.numerator, c.rrns.denominator);
+}
+Rational rppt_of(const kbk::KbkCounts& c) {
+  return rasio_prolanis_terkendali(c.rppt_dm.numerator, c.rppt_dm.denominator, c.rppt_ht.numerator,
+                                   c.rppt_ht.denominator);
 }
 
 std::int64_t sasaran_of(const MeasureDef& m, const MeasureParameters& p) {
@@ -298,32 +298,31 @@ std::vector<GroupResult> evaluate_groups(const MeasureDef& m, const FactStore& f
                                          const MeasureParameters& p) {
   std::vector<GroupResult> out;
   if (is_kbk(m.id)) {
-    const KbkFigures f = kbk_figures(m, facts, key, p);
+    const kbk::KbkCounts c = kbk_counts(m, facts, key, p);
     GroupResult g;
     if (m.id == "kbk-ak") {
-      g.proportion = f.counts.ak;
-      g.score = f.ak;
-      g.rating = f.result.ak.rating;
+      g.proportion = c.ak;
+      g.score = ak_of(c);
+      g.rating = rate_ak(*g.score);
     } else if (m.id == "kbk-rrns") {
-      g.proportion = f.counts.rrns;
-      g.score = f.rrns;
-      g.rating = f.result.rrns.rating;
+      g.proportion = c.rrns;
+      g.score = rrns_of(c);
+      g.rating = rate_rrns(*g.score);
     } else if (m.id == "kbk-rppt") {
       GroupResult dm, ht;
       dm.id = "dm";
-      dm.proportion = f.counts.rppt_dm;
-      dm.score = proportion_score(f.counts.rppt_dm, Unit::percent);
+      dm.proportion = c.rppt_dm;
+      dm.score = proportion_score(c.rppt_dm, Unit::percent);
       ht.id = "ht";
-      ht.proportion = f.counts.rppt_ht;
-      ht.score = proportion_score(f.counts.rppt_ht, Unit::percent);
-      dm.rating = ht.rating = f.result.rppt.rating;
+      ht.proportion = c.rppt_ht;
+      ht.score = proportion_score(c.rppt_ht, Unit::percent);
+      dm.rating = ht.rating = rate_rppt(rppt_of(c));
       out.push_back(dm);
       out.push_back(ht);
       return out;
-    } else if (m.id == "kbk-score") {
-      g.score = f.result.total;
     } else {
-      g.score = Rational(f.result.capitation_percent);
+      const KbkResult r = kbk_score(ak_of(c), rrns_of(c), rppt_of(c));
+      g.score = m.id == "kbk-score" ? r.total : Rational(r.capitation_percent);
     }
     out.push_back(g);
     return out;

@@ -1,12 +1,20 @@
-// `simpul measure kbk-score`: the command function in process, and the real
-// binary for the wiring (help, exit codes, one-line errors).
+// `simpul measure kbk-score` and `simpul measure evaluate`: the command functions in
+// process, and the real binary for the wiring (help, exit codes, one-line errors).
+#include <stdlib.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "adapter/measure_command.hpp"
 #include "tests/adapter/process.hpp"
@@ -113,6 +121,88 @@ TEST(MeasureCli, TheBinaryWiresTheCommand) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(lines(bad.err), 1u) << bad.err;
   EXPECT_TRUE(bad.out.empty());
+}
+
+}  // namespace
+
+namespace {
+
+CommandRun evaluate(const std::string& measure, const std::string& period, const std::string& input,
+                    const std::optional<std::string>& params) {
+  std::ostringstream out;
+  std::ostringstream err;
+  const int rc = simpul::adapter::measure_evaluate_command(measure, period, input, params, out, err);
+  return {rc, out.str(), err.str()};
+}
+
+// The example puskesmas visit (2 March 2026, a JKN participant) as NDJSON.
+struct EvaluateFiles {
+  std::string dir = [] {
+    std::string pattern = (std::filesystem::temp_directory_path() / "simpul-measure-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    return pattern;
+  }();
+  std::string input = dir + "/visits.ndjson";
+  std::string params = dir + "/params.json";
+  EvaluateFiles() {
+    std::ifstream in(std::string(SIMPUL_SOURCE_DIR) + "/docs/examples/puskesmas-encounter-bundle.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    rapidjson::Document bundle;
+    bundle.Parse(text.str().c_str());
+    rapidjson::StringBuffer line;
+    rapidjson::Writer<rapidjson::StringBuffer> w(line);
+    bundle.Accept(w);
+    std::ofstream(input) << line.GetString() << "\n";
+    std::ofstream(params) << R"({"kbk": {"registered_participants": 4, "competence_diagnoses": ["J06"]}})";
+  }
+  ~EvaluateFiles() { std::filesystem::remove_all(dir); }
+};
+
+TEST(MeasureEvaluateCli, OneMeasureFromNdjson) {
+  EvaluateFiles files;
+  const CommandRun r = evaluate("kbk-ak", "2026-03", files.input, files.params);
+  ASSERT_EQ(r.rc, 0) << r.err;
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError()) << r.out;
+  EXPECT_EQ(std::string(d["resourceType"].GetString()), "MeasureReport");
+  const auto& g = d["group"][0];
+  EXPECT_EQ(g["population"][0]["count"].GetInt(), 1) << "the visit's participant";
+  EXPECT_EQ(g["population"][1]["count"].GetInt(), 4);
+  EXPECT_EQ(g["measureScore"]["value"].GetInt(), 250) << "1 of 4 registered = 250 per mille";
+  EXPECT_EQ(lines(r.out), 1u);
+}
+
+TEST(MeasureEvaluateCli, ErrorsAreOneLineAndExit1) {
+  EvaluateFiles files;
+  const std::vector<std::pair<CommandRun, std::string>> cases = {
+      {evaluate("kbk-xx", "2026-03", files.input, files.params), "no measure or family 'kbk-xx'"},
+      {evaluate("kbk-ak", "2026-3", files.input, files.params), "period '2026-3'"},
+      {evaluate("kbk-ak", "2026-Q1", files.input, files.params), "per month"},
+      {evaluate("kbk-ak", "2026-03", files.dir + "/none.ndjson", files.params), "cannot read the input file"},
+      {evaluate("kbk-ak", "2026-03", files.input, std::nullopt), "needs the kbk parameters"},
+      {evaluate("spm-rs-rj-kepuasan", "2026", files.input, files.params), "spm-rs-rj-kepuasan"},
+  };
+  for (const auto& [r, reason] : cases) {
+    EXPECT_EQ(r.rc, 1) << reason;
+    EXPECT_TRUE(r.out.empty()) << reason;
+    EXPECT_EQ(lines(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find(reason), std::string::npos) << r.err;
+  }
+}
+
+TEST(MeasureEvaluateCli, BinaryWiring) {
+  EvaluateFiles files;
+  const auto r = simpul::testing::run(
+      {kBin, "measure", "evaluate", "--measure", "kbk-ak,kbk-rrns", "--period", "2026-03", "--input", files.input,
+       "--params", files.params});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  rapidjson::Document d;
+  d.Parse(r.out.c_str());
+  ASSERT_FALSE(d.HasParseError());
+  EXPECT_EQ(std::string(d["resourceType"].GetString()), "Bundle");
+  EXPECT_EQ(d["entry"].Size(), 2u);
 }
 
 }  // namespace

@@ -179,3 +179,24 @@ TEST_F(KbkMonth, SpmNeedsItsTargetPopulationAndUnevaluableMeasuresSayWhy) {
 }
 
 }  // namespace
+
+namespace {
+
+// Nobody with DM or HT: RPPT is undefined (an error naming it, not a guess), which must not
+// stop AK and RRNS; the score needs all three.
+TEST(MeasureEvaluate, AnUndefinedRpptDoesNotStopAkOrRrns) {
+  Facts f;
+  const auto s = f.person("p", Facts::day(1980, 1, 1));
+  f.st.patients.back().jkn = true;
+  f.enc(s, f.at(2026, 3, 2));
+  f.done();
+  const auto p = params(R"({"kbk": {"registered_participants": 10, "competence_diagnoses": ["J06"]}})");
+  const auto key = m::parse_period_key("2026-03");
+  const auto ak = m::evaluate_measure(*m::find_measure("kbk-ak"), f.st, key, p, {});
+  EXPECT_EQ(score(group(ak)), "100");
+  EXPECT_EQ(score(group(m::evaluate_measure(*m::find_measure("kbk-rrns"), f.st, key, p, {}))), "0");
+  EXPECT_THROW(m::evaluate_measure(*m::find_measure("kbk-rppt"), f.st, key, p, {}), simpul::fhir::Error);
+  EXPECT_THROW(m::evaluate_measure(*m::find_measure("kbk-score"), f.st, key, p, {}), simpul::fhir::Error);
+}
+
+}  // namespace
