@@ -167,7 +167,10 @@ int measure_evaluate_command(const std::string& measure, const std::string& peri
     m::ReportContext context;
     context.date = local_instant(std::chrono::system_clock::now(), params.utc_offset_minutes);
     std::vector<rapidjson::Document> reports;
-    for (const m::MeasureDef* d : measures) reports.push_back(m::evaluate_measure(*d, facts, key, params, context));
+    m::EvaluationCache cache;
+    for (const m::MeasureDef* d : measures) {
+      reports.push_back(m::evaluate_measure(*d, facts, key, params, context, &cache));
+    }
     if (reports.size() == 1) {
       out << fhir::to_json(reports.front(), false) << "\n";
       return 0;

@@ -200,9 +200,15 @@ const Period& require_month(const MeasureDef& m, const PeriodKey& key) {
 }
 
 kbk::KbkCounts kbk_counts(const MeasureDef& m, const FactStore& facts, const PeriodKey& key,
-                          const MeasureParameters& p) {
+                          const MeasureParameters& p, EvaluationCache* cache) {
   if (!p.kbk_given) throw Error::value(std::string(m.id) + " needs the kbk parameters", "kbk");
-  return kbk::count_kbk(facts, require_month(m, key), p.kbk);
+  const Period& month = require_month(m, key);
+  if (cache != nullptr) {
+    if (auto it = cache->kbk.find(key.text); it != cache->kbk.end()) return it->second;
+  }
+  kbk::KbkCounts counts = kbk::count_kbk(facts, month, p.kbk);
+  if (cache != nullptr) cache->kbk.emplace(key.text, counts);
+  return counts;
 }
 
 // Each ratio from its own counts: an undefined RPPT (nobody with DM) does not stop AK.
@@ -295,10 +301,10 @@ bool is_kbk(std::string_view id) {
 }
 
 std::vector<GroupResult> evaluate_groups(const MeasureDef& m, const FactStore& facts, const PeriodKey& key,
-                                         const MeasureParameters& p) {
+                                         const MeasureParameters& p, EvaluationCache* cache) {
   std::vector<GroupResult> out;
   if (is_kbk(m.id)) {
-    const kbk::KbkCounts c = kbk_counts(m, facts, key, p);
+    const kbk::KbkCounts c = kbk_counts(m, facts, key, p, cache);
     GroupResult g;
     if (m.id == "kbk-ak") {
       g.proportion = c.ak;
@@ -344,7 +350,17 @@ std::vector<GroupResult> evaluate_groups(const MeasureDef& m, const FactStore& f
     rscope.period = key.period;
     rscope.utc_offset_minutes = p.utc_offset_minutes;
     rscope.provider = p.provider;
-    GroupResult g = it->second(rs::evaluate_spm_rs(facts, rscope, rs::default_rs_params()));
+    std::optional<rs::RsResult> fresh;
+    const rs::RsResult* result = nullptr;
+    if (cache != nullptr) {
+      if (auto c = cache->rs.find(key.text); c != cache->rs.end()) result = &c->second;
+    }
+    if (result == nullptr) {
+      fresh = rs::evaluate_spm_rs(facts, rscope, rs::default_rs_params());
+      result = &*fresh;
+      if (cache != nullptr) result = &cache->rs.emplace(key.text, *fresh).first->second;
+    }
+    GroupResult g = it->second(*result);
     if (g.proportion) g.score = proportion_score(*g.proportion, m.unit);
     if (g.duration && g.duration->count > 0) {
       const Proportion mean = g.duration->mean_minutes();
@@ -376,8 +392,9 @@ bool evaluable(const MeasureDef& m, std::string* why) {
 }
 
 rapidjson::Document evaluate_measure(const MeasureDef& m, const FactStore& facts, const PeriodKey& key,
-                                     const MeasureParameters& p, const ReportContext& context) {
-  const std::vector<GroupResult> groups = evaluate_groups(m, facts, key, p);
+                                     const MeasureParameters& p, const ReportContext& context,
+                                     EvaluationCache* cache) {
+  const std::vector<GroupResult> groups = evaluate_groups(m, facts, key, p, cache);
   rapidjson::Document doc(rapidjson::kObjectType);
   auto& a = doc.GetAllocator();
   const auto str = [&](std::string_view s) { return Value(s.data(), static_cast<rapidjson::SizeType>(s.size()), a); };

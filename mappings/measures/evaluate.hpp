@@ -18,6 +18,7 @@
 #include "mappings/measures/catalogue.hpp"
 #include "mappings/measures/facts.hpp"
 #include "mappings/measures/kbk_facts.hpp"
+#include "mappings/measures/spm_rs.hpp"
 
 namespace simpul::mappings::measures {
 
@@ -63,9 +64,18 @@ struct ReportContext {
 // True when `measure` has an evaluator over pushed facts; otherwise `why` says what is missing.
 bool evaluable(const MeasureDef& measure, std::string* why = nullptr);
 
+// Counts shared by several measures of one period (the five KBK measures read one count
+// pass; the hospital SPM measures one evaluator run). Pass the same cache while evaluating
+// many measures over the same facts and parameters; not thread-safe (one per thread).
+struct EvaluationCache {
+  std::map<std::string, kbk::KbkCounts, std::less<>> kbk;  // by period key
+  std::map<std::string, rs::RsResult, std::less<>> rs;       // by period key
+};
+
 // One MeasureReport (type summary) for `measure` over `period`. A measure without an
 // evaluator, or a missing parameter, throws fhir::Error 400/422 naming it.
 rapidjson::Document evaluate_measure(const MeasureDef& measure, const FactStore& facts, const PeriodKey& period,
-                                     const MeasureParameters& params, const ReportContext& context);
+                                     const MeasureParameters& params, const ReportContext& context,
+                                     EvaluationCache* cache = nullptr);
 
 }  // namespace simpul::mappings::measures
