@@ -146,7 +146,10 @@ MeasureReportFigures read_measure_report(const rapidjson::Value& report) {
         else
           mg.key = std::string(string_member(*code, "text").value_or(""));
       }
-      if (mg.key.empty() || mg.key == "|") mg.key = "#" + std::to_string(g);
+      if (mg.key.empty() || mg.key == "|") {
+        mg.key = "#";
+        mg.key += std::to_string(g);
+      }
       if (!keys.insert(mg.key).second) p.add("Two groups have the same code.", where + ".code");
       const rapidjson::Value* pops = member(group, "population");
       if (!pops || !pops->IsArray() || pops->Empty()) {
