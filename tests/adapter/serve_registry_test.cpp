@@ -215,6 +215,11 @@ TEST_F(ServeRegistryTest, MeasureReportsGoThroughTheOutboxAndAggregateExactlyByA
   const auto& stored = bundle["entry"][0]["resource"];
   EXPECT_EQ(std::string(stored["id"].GetString()), upstream_id);
   EXPECT_STREQ(stored["reporter"]["reference"].GetString(), "Organization/10000004");
+  // The same submission sent again (a facility that lost the answer) is answered with the stored one.
+  const Reply resent = call(registry_port_, bhttp::verb::post, "/registry/fhir/MeasureReport", a_token, dump(stored));
+  EXPECT_EQ(resent.status, 200u) << resent.body;
+  EXPECT_EQ(std::string(resent.raw["Idempotent-Replayed"]), "true");
+  EXPECT_EQ(std::string(json_of(resent.body)["id"].GetString()), upstream_id);
 
   // B and C post directly; a wrong token is 401, posting for another facility 403.
   const std::string b_token = token("pkm-b-client", "secret-pkm-b");
