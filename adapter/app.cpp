@@ -457,8 +457,8 @@ awaitable<http::Response> App::handle(http::Request& request, const http::Reques
             .with_header("Retry-After", std::to_string(*wait));
       }
     }
-    if (request.method() == bhttp::verb::post || request.method() == bhttp::verb::put ||
-        request.method() == bhttp::verb::patch) {
+    if (!route->form_body && (request.method() == bhttp::verb::post || request.method() == bhttp::verb::put ||
+                              request.method() == bhttp::verb::patch)) {
       const auto ct = request[bhttp::field::content_type];
       fhir::check_request_content_type({ct.data(), ct.size()}, !request.body().empty());
     }

@@ -59,6 +59,9 @@ struct Route {
   std::vector<Role> roles;  // any of these; empty = any authenticated client
   bool fhir = false;        // FHIR content negotiation and OperationOutcome errors
   RouteHandler handler;
+  // The body is application/x-www-form-urlencoded (an OAuth2 token endpoint): the FHIR
+  // Content-Type check is skipped and the handler checks it.
+  bool form_body = false;
 };
 
 class App {

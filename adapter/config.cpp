@@ -146,10 +146,46 @@ void read_client(Reader& r, const toml::table& t, const std::string& w, Tenant& 
   tenant.clients.push_back(std::move(c));
 }
 
+bool is_area_code(std::string_view s) {
+  return !s.empty() && s.size() <= 13 && std::all_of(s.begin(), s.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+}
+
+// A facility reporting to a registry tenant (docs/registry.md).
+void read_reporter(Reader& r, const toml::table& t, const std::string& w, const Config& c, Tenant& tenant) {
+  r.known_keys(t, w, {"client_id", "client_secret", "facility", "area", "name"});
+  RegistryReporter rep;
+  rep.line = static_cast<int>(t.source().begin.line);
+  r.read_string(t, w, "client_id", rep.client_id, true);
+  r.read_string(t, w, "client_secret", rep.client_secret.ref, true);
+  r.read_string(t, w, "facility", rep.facility, true);
+  r.read_string(t, w, "area", rep.area, true);
+  r.read_string(t, w, "name", rep.name);
+  if (!rep.client_secret.ref.empty() && !is_secret_reference(rep.client_secret.ref))
+    r.problem(t.get("client_secret"), w + ".client_secret",
+              "must be a reference (env:NAME, file:/path or secret:NAME); secrets are never written inline");
+  if (!rep.area.empty() && !is_area_code(rep.area))
+    r.problem(t.get("area"), w + ".area", "must be a Kemendagri region code of digits only, e.g. \"3273\"");
+  if (!rep.facility.empty() && !is_url_safe_id(rep.facility))
+    r.problem(t.get("facility"), w + ".facility", "must be 1-64 characters of letters, digits, '-', '_' or '.'");
+  auto clash = [&](const std::vector<RegistryReporter>& list) {
+    for (const auto& o : list) {
+      if (!rep.client_id.empty() && o.client_id == rep.client_id)
+        r.problem(t.get("client_id"), w + ".client_id", "the same client_id is configured twice");
+    }
+  };
+  for (const auto& other : c.tenants) clash(other.reporters);
+  clash(tenant.reporters);
+  for (const auto& o : tenant.reporters)
+    if (!rep.facility.empty() && o.facility == rep.facility)
+      r.problem(t.get("facility"), w + ".facility", "the same facility is configured twice");
+  tenant.reporters.push_back(std::move(rep));
+}
+
 void read_tenant(Reader& r, const toml::table& t, const std::string& w, Config& c, std::set<std::string>& key_hashes) {
   r.known_keys(t, w,
                {"id", "kind", "name", "bpjs_provider_code", "satusehat_organization_id", "satusehat_location_id",
-                "satusehat_location_name", "utc_offset_minutes", "destinations", "credentials", "clients"});
+                "satusehat_location_name", "utc_offset_minutes", "destinations", "credentials", "clients",
+                "registry_facility_id", "reporters"});
   Tenant tenant;
   tenant.line = static_cast<int>(t.source().begin.line);
   r.read_string(t, w, "id", tenant.id, true);
@@ -170,14 +206,15 @@ void read_tenant(Reader& r, const toml::table& t, const std::string& w, Config& 
   r.read_string(t, w, "satusehat_location_id", tenant.satusehat_location_id);
   r.read_string(t, w, "satusehat_location_name", tenant.satusehat_location_name);
   r.read_int(t, w, "utc_offset_minutes", tenant.utc_offset_minutes, -720, 840);
+  r.read_string(t, w, "registry_facility_id", tenant.registry_facility_id);
   if (const toml::node* ds = t.get("destinations")) {
     const toml::array* da = ds->as_array();
     if (!da) r.problem(ds, w + ".destinations", "must be an array such as [\"pcare\", \"satusehat\"]");
     for (std::size_t i = 0; da && i < da->size(); ++i) {
       auto d = (*da)[i].value<std::string>();
-      if (!d || (*d != kDestinationPcare && *d != kDestinationSatusehat))
+      if (!d || (*d != kDestinationPcare && *d != kDestinationSatusehat && *d != kDestinationRegistry))
         r.problem(&(*da)[i], w + ".destinations",
-                  "unknown destination '" + (d ? *d : std::string("?")) + "' (one of pcare, satusehat)");
+                  "unknown destination '" + (d ? *d : std::string("?")) + "' (one of pcare, satusehat, registry)");
       else if (!tenant.sends_to(*d))
         tenant.destinations.push_back(*d);
     }
@@ -205,6 +242,12 @@ void read_tenant(Reader& r, const toml::table& t, const std::string& w, Config& 
   if (const toml::node* cl = t.get("clients")) {
     r.each_table(*cl, w + ".clients", "must be an array of tables ([[tenants.clients]])",
                  [&](const toml::table& ct, const std::string& cw) { read_client(r, ct, cw, tenant, key_hashes); });
+  }
+  if (const toml::node* rp = t.get("reporters")) {
+    if (tenant.kind != TenantKind::registry)
+      r.problem(rp, w + ".reporters", "only a tenant of kind \"registry\" has reporters");
+    r.each_table(*rp, w + ".reporters", "must be an array of tables ([[tenants.reporters]])",
+                 [&](const toml::table& rt, const std::string& rw) { read_reporter(r, rt, rw, c, tenant); });
   }
   c.tenants.push_back(std::move(tenant));
 }
@@ -244,7 +287,8 @@ Config load_config(const std::string& path) {
   const std::string base_dir = std::filesystem::path(path).parent_path().string();
 
   r.known_keys(doc, "",
-               {"server", "limits", "store", "log", "secrets", "bpjs", "satusehat", "audit", "outbox", "tenants"});
+               {"server", "limits", "store", "log", "secrets", "bpjs", "satusehat", "registry", "audit", "outbox",
+                "tenants"});
 
   if (const toml::table* s = r.table(doc, "", "server")) {
     r.known_keys(*s, "server", {"listen", "threads", "tls_cert", "tls_key"});
@@ -361,6 +405,30 @@ Config load_config(const std::string& path) {
     r.read_int(*s, "satusehat", "max_connections", c.satusehat.max_connections, 1, 100'000);
   }
 
+  if (const toml::table* s = r.table(doc, "", "registry")) {
+    r.known_keys(*s, "registry",
+                 {"endpoint", "auth_path", "fhir_path", "read_timeout_ms", "write_timeout_ms", "refresh_early_ms",
+                  "ca_bundle", "max_connections"});
+    r.read_string(*s, "registry", "endpoint", c.registry.endpoint, true);
+    const std::string& e = c.registry.endpoint;
+    if (!e.empty() && e.rfind("https://", 0) != 0 && e.rfind("http://", 0) != 0)
+      r.problem(s->get("endpoint"), "registry.endpoint",
+                "must be an origin like \"https://dinkes.example.go.id\", got \"" + e + "\"");
+    for (auto [key, out] : {std::pair<const char*, std::string*>{"auth_path", &c.registry.auth_path},
+                            std::pair<const char*, std::string*>{"fhir_path", &c.registry.fhir_path}}) {
+      r.read_string(*s, "registry", key, *out);
+      if (out->empty() || out->front() != '/')
+        r.problem(s->get(key), std::string("registry.") + key, "must be a path starting with '/'");
+      while (out->size() > 1 && out->back() == '/') out->pop_back();
+    }
+    r.read_ms(*s, "registry", "read_timeout_ms", c.registry.read_timeout);
+    r.read_ms(*s, "registry", "write_timeout_ms", c.registry.write_timeout);
+    r.read_ms(*s, "registry", "refresh_early_ms", c.registry.refresh_early);
+    r.read_string(*s, "registry", "ca_bundle", c.registry.ca_bundle);
+    if (!c.registry.ca_bundle.empty()) c.registry.ca_bundle = resolve_path(base_dir, c.registry.ca_bundle);
+    r.read_int(*s, "registry", "max_connections", c.registry.max_connections, 1, 100'000);
+  }
+
   if (const toml::table* s = r.table(doc, "", "audit")) {
     r.known_keys(*s, "audit", {"master_key", "signing_key", "head_interval_ms", "head_every"});
     c.audit.line = static_cast<int>(s->source().begin.line);
@@ -406,6 +474,12 @@ Config load_config(const std::string& path) {
     r.each_table(*tn, "tenants", "must be an array of tables ([[tenants]])",
                  [&](const toml::table& t, const std::string& w) { read_tenant(r, t, w, c, key_hashes); });
   }
+
+  if (c.registry.endpoint.empty())
+    for (const auto& t : c.tenants)
+      if (t.sends_to(kDestinationRegistry))
+        r.problem(&doc, "tenants." + t.id + ".destinations",
+                  "routes to \"registry\" but no [registry] endpoint is configured");
 
   r.throw_problems<ConfigError>();
   return c;

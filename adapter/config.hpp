@@ -41,6 +41,18 @@ struct SecretRef {
   bool empty() const { return ref.empty(); }
 };
 
+// A facility reporting to a registry tenant: its OAuth2 client (client_credentials at
+// /registry/oauth2/v1/accesstoken), the organization id it must report as, and its area
+// (Kemendagri region code, digits only: province "32", district "3273").
+struct RegistryReporter {
+  std::string client_id;
+  SecretRef client_secret;
+  std::string facility;  // Organization id: MeasureReport.reporter must be "Organization/<facility>"
+  std::string area;
+  std::string name;
+  int line = 0;
+};
+
 struct Tenant {
   std::string id;  // URL-safe, unique
   TenantKind kind = TenantKind::puskesmas;
@@ -55,7 +67,17 @@ struct Tenant {
   std::string satusehat_location_id;    // Location (IHS) id for encounters that name none
   std::string satusehat_location_name;
   int utc_offset_minutes = 420;         // the facility's zone: WIB 420, WITA 480, WIT 540
+  // Facility side: this facility's id at the registry (MeasureReport.reporter
+  // "Organization/<id>"); empty = satusehat_organization_id (docs/registry.md).
+  std::string registry_facility_id;
+  // Registry side (kind = registry): the facilities that report here (docs/registry.md).
+  std::vector<RegistryReporter> reporters;
   int line = 0;
+
+  // The id this facility reports under to the registry.
+  const std::string& registry_reporter_id() const {
+    return registry_facility_id.empty() ? satusehat_organization_id : registry_facility_id;
+  }
 
   bool sends_to(std::string_view destination) const;
 };
@@ -63,6 +85,7 @@ struct Tenant {
 // The outbox destinations POST /fhir can route to.
 inline constexpr std::string_view kDestinationPcare = "pcare";
 inline constexpr std::string_view kDestinationSatusehat = "satusehat";
+inline constexpr std::string_view kDestinationRegistry = "registry";  // MeasureReports (POST /fhir/MeasureReport)
 
 struct Limits {
   std::uint64_t max_body_bytes = 8ull << 20;
@@ -116,6 +139,20 @@ struct SatusehatSettings {
   std::size_t max_connections = 32;  // open connections to the SATUSEHAT host (HTTP/1.1 keep-alive pool)
 };
 
+// Where this facility's registry is (docs/registry.md, [registry]): a SATUSEHAT-style
+// endpoint, OAuth2 client credentials at {endpoint}{auth_path}/accesstoken, FHIR at
+// {endpoint}{fhir_path}. The defaults are a Simpul in registry role.
+struct RegistrySettings {
+  std::string endpoint;  // origin "https://dinkes.example.go.id"; empty = no registry
+  std::string auth_path = "/registry/oauth2/v1";
+  std::string fhir_path = "/registry/fhir";
+  std::chrono::milliseconds read_timeout{10'000};
+  std::chrono::milliseconds write_timeout{30'000};
+  std::chrono::milliseconds refresh_early{300'000};
+  std::string ca_bundle;
+  std::size_t max_connections = 8;
+};
+
 // The audit trail (docs/pdp.md, [audit]).
 struct AuditSettings {
   // 32 bytes (64 hex digits, or a 32-byte key file) from which every tenant's
@@ -167,6 +204,7 @@ struct Config {
   Limits limits;
   BpjsSettings bpjs;
   SatusehatSettings satusehat;
+  RegistrySettings registry;
   AuditSettings audit;
   OutboxSettings outbox;
   std::vector<Tenant> tenants;

@@ -10,6 +10,7 @@
 
 #include "adapter/auth.hpp"
 #include "adapter/outbox/pcare_destination.hpp"
+#include "adapter/outbox/registry_destination.hpp"
 #include "adapter/outbox/satusehat_destination.hpp"
 #include "adapter/route_audit.hpp"
 #include "adapter/store/await.hpp"
@@ -18,6 +19,7 @@
 #include "fhir/content_type.hpp"
 #include "fhir/error.hpp"
 #include "fhir/json.hpp"
+#include "fhir/resource.hpp"
 #include "mappings/vclaim_fhir/builder.hpp"
 
 namespace simpul::adapter {
@@ -62,12 +64,14 @@ std::string upstream_id_name(const store::OutboxItem& item) {
   if (item.destination == kDestinationPcare)
     return item.source_type == "pendaftaran" ? "pcare-no-urut" : "pcare-no-kunjungan";
   if (item.destination == kDestinationSatusehat) return "satusehat-encounter-id";
+  if (item.destination == kDestinationRegistry) return "registry-measure-report-id";
   return item.destination + "-id";
 }
 
 std::string step_label(const store::OutboxItem& item) {
   if (item.destination == kDestinationPcare) return "P-Care " + item.source_type;
   if (item.destination == kDestinationSatusehat) return "SATUSEHAT " + item.source_type + " transaction";
+  if (item.destination == kDestinationRegistry) return "Registry MeasureReport";
   return item.destination + " " + item.source_type;
 }
 
@@ -276,6 +280,32 @@ class IntakeRoutes {
     co_return res;
   }
 
+  // POST /fhir/MeasureReport: one summary report for the registry (docs/registry.md).
+  awaitable<http::Response> push_measure_report(RequestContext& ctx, audit::AuditEntry& entry) {
+    const Tenant& tenant = *ctx.principal->tenant;
+    const rapidjson::Document report = fhir::parse_resource(ctx.request.body(), body_parse_limits(config_.limits));
+    fhir::expect_resource_type(report, "MeasureReport");
+    entry.destination = std::string(kDestinationRegistry);
+    store::EnqueueResult r;
+    try {
+      r = co_await outbox::submit_measure_report(store_, engine_, tenant, report);
+    } catch (const store::StoreError& e) {
+      if (e.retryable())
+        throw fhir::Error::unavailable("The store is busy; nothing was accepted. Retry later.", {}, e.what())
+            .with_header("Retry-After", "2");
+      throw fhir::Error::internal("The store failed; nothing was accepted.", {}, e.what());
+    }
+    const auto item = store_.get_outbox_item(tenant.id, r.id);
+    if (!item) throw fhir::Error::internal("The accepted report could not be read back.", {}, "outbox item vanished");
+    entry.resource_id = item->source_id;
+    http::Response res = fhir_response(ctx, 202, task_resource(*item));
+    if (!r.created) {
+      res.set("Idempotent-Replayed", "true");
+      entry.event += ".replayed";
+    }
+    co_return res;
+  }
+
   awaitable<http::Response> task(RequestContext& ctx, audit::AuditEntry& entry) {
     const std::string& text = ctx.path_params["id"];
     std::int64_t id = 0;
@@ -328,7 +358,7 @@ rapidjson::Document task_resource(const store::OutboxItem& item) {
   if (const auto bar = item.source_id.find('|'); bar != std::string::npos && bar > 0) {
     auto focus = b.object();
     b.put(focus, "identifier", b.identifier(item.source_id.substr(0, bar), item.source_id.substr(bar + 1)));
-    b.set(focus, "type", "Encounter");
+    b.set(focus, "type", item.source_type == "MeasureReport" ? "MeasureReport" : "Encounter");
     b.put(t, "focus", std::move(focus));
   }
   auto extensions = b.array();
@@ -378,6 +408,15 @@ void add_intake_routes(App& app, store::Store& store, outbox::Engine& engine, co
                      return routes->push(ctx, entry, lone);
                    })});
   }
+  audit::AuditEntry report;
+  report.action = audit::Action::create;
+  report.purpose = audit::Purpose::public_health;
+  report.event = "intake.measure_report";
+  report.resource_type = "MeasureReport";
+  app.add_route({"POST", "/fhir/MeasureReport", "/fhir/MeasureReport", true, {Role::submitter}, true,
+                 audited(app.recorder(), report, [routes](RequestContext& ctx, audit::AuditEntry& entry) {
+                   return routes->push_measure_report(ctx, entry);
+                 })});
   audit::AuditEntry read;
   read.action = audit::Action::read;
   read.purpose = audit::Purpose::operations;

@@ -19,9 +19,11 @@
 #include "adapter/measure_routes.hpp"
 #include "adapter/outbox/engine.hpp"
 #include "adapter/outbox/pcare_destination.hpp"
+#include "adapter/outbox/registry_destination.hpp"
 #include "adapter/outbox/satusehat_destination.hpp"
 #include "adapter/outbox_routes.hpp"
 #include "adapter/reference_routes.hpp"
+#include "adapter/registry_routes.hpp"
 #include "adapter/sep_routes.hpp"
 #include "adapter/store/store.hpp"
 #include "adapter/vclaim_routes.hpp"
@@ -201,6 +203,16 @@ int serve_command(const std::string& config_path, const std::string& listen_over
     outbox_engine.add_destination(std::make_shared<outbox::SatusehatDestination>(ioc, config, std::move(endpoints)));
   } catch (const std::exception& e) {
     std::cerr << "simpul serve: SATUSEHAT: " << e.what() << "\n";
+    return 1;
+  }
+  // The registry this facility reports MeasureReports to, and the registry role (docs/registry.md).
+  try {
+    if (!config.registry.endpoint.empty())
+      outbox_engine.add_destination(
+          std::make_shared<outbox::RegistryDestination>(ioc, config, outbox::registry_endpoints(config.registry)));
+    add_registry_routes(app, *store, config);
+  } catch (const std::exception& e) {
+    std::cerr << "simpul serve: registry: " << e.what() << "\n";
     return 1;
   }
   add_outbox_routes(app, *store, outbox_engine);

@@ -174,11 +174,35 @@ CREATE INDEX outbox_due ON outbox (destination, next_attempt_at) WHERE status IN
 CREATE INDEX outbox_open ON outbox (tenant, destination, status, created_at) WHERE status <> 'delivered';
 )sql";
 
+// Migration 5: registry role (docs/registry.md). Every MeasureReport a facility sent,
+// every version kept; the latest (highest id) per (facility, measure, period) is the one
+// aggregated. An identifier, when the report has one, is unique per facility: the same
+// submission sent again is answered with the stored one.
+constexpr std::string_view kMigration5 = R"sql(
+CREATE TABLE registry_reports (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  tenant          TEXT    NOT NULL CHECK (tenant <> ''),
+  facility        TEXT    NOT NULL CHECK (facility <> ''),
+  area            TEXT    NOT NULL,
+  measure         TEXT    NOT NULL CHECK (measure <> ''),
+  period_start    TEXT    NOT NULL,
+  period_end      TEXT    NOT NULL,
+  identifier      TEXT,
+  content_hash    TEXT    NOT NULL,
+  reporter_client TEXT    NOT NULL,
+  resource        BLOB    NOT NULL,
+  received_at     INTEGER NOT NULL,
+  UNIQUE (tenant, facility, identifier)
+);
+CREATE INDEX registry_reports_by_period ON registry_reports (tenant, measure, period_start, period_end, facility, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "outbox, idempotency keys, audit log, indicator facts, reference cache", kMigration1},
     {2, "audit_log.event", kMigration2},
     {3, "outbox suspensions, replay bookkeeping", kMigration3},
     {4, "outbox.blocked: claimable items only in the claim index", kMigration4},
+    {5, "registry_reports: MeasureReports received in registry role", kMigration5},
 };
 
 constexpr std::string_view kCreateVersionTable = R"sql(

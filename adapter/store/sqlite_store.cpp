@@ -832,6 +832,8 @@ std::vector<OutboxDepth> SqliteStore::do_outbox_depth() {
   return out;
 }
 
+#undef SIMPUL_REGISTRY_COLUMNS
+
 }  // namespace simpul::adapter::store
 
 namespace simpul::adapter::store {
@@ -985,5 +987,92 @@ std::vector<AuditTreeHead> SqliteStore::do_read_tree_heads(std::string_view tena
   }
   return heads;
 }
+
+// ---------------------------------------------------------------- registry reports
+
+namespace {
+
+#define SIMPUL_REGISTRY_COLUMNS                                                                              \
+  "id, tenant, facility, area, measure, period_start, period_end, identifier, content_hash, reporter_client, " \
+  "resource, received_at"
+
+RegistryReport read_registry_report(const sqlite::Query& q) {
+  RegistryReport r;
+  r.id = q.int64(0);
+  r.tenant = q.text(1);
+  r.facility = q.text(2);
+  r.area = q.text(3);
+  r.measure = q.text(4);
+  r.period_start = q.text(5);
+  r.period_end = q.text(6);
+  r.identifier = q.text(7);
+  r.content_hash = q.text(8);
+  r.reporter_client = q.text(9);
+  r.resource = q.blob(10);
+  r.received_at = q.int64(11);
+  return r;
+}
+
+}  // namespace
+
+void SqliteStore::do_put_registry_report(RegistryReport report, Completion<RegistryPutResult> done) {
+  submit<RegistryPutResult>(
+      "registry.put",
+      [this, report = std::move(report)] {
+        RegistryPutResult out;
+        if (!report.identifier.empty()) {
+          auto q = writer_->query("SELECT " SIMPUL_REGISTRY_COLUMNS
+                                  " FROM registry_reports WHERE tenant = ?1 AND facility = ?2 AND identifier = ?3");
+          q.bind_all(report.tenant, report.facility, report.identifier);
+          if (q.step()) {
+            out.report = read_registry_report(q);
+            return out;
+          }
+        }
+        out.report = report;
+        out.report.received_at = now();
+        writer_
+            ->query(
+                "INSERT INTO registry_reports (tenant, facility, area, measure, period_start, period_end, identifier, "
+                "content_hash, reporter_client, resource, received_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)")
+            .bind_all(report.tenant, report.facility, report.area, report.measure, report.period_start,
+                      report.period_end, TextOrNull{report.identifier}, report.content_hash, report.reporter_client,
+                      Blob{report.resource}, out.report.received_at)
+            .run();
+        out.report.id = writer_->last_insert_rowid();
+        out.created = true;
+        return out;
+      },
+      std::move(done));
+}
+
+std::vector<RegistryReport> SqliteStore::do_find_registry_reports(std::string_view tenant, std::string_view facility,
+                                                                  std::string_view identifier) {
+  auto reader = borrow_reader();
+  auto q = reader->query("SELECT " SIMPUL_REGISTRY_COLUMNS
+                         " FROM registry_reports WHERE tenant = ?1 AND facility = ?2 AND identifier = ?3 ORDER BY id");
+  q.bind_text(1, tenant).bind_text(2, facility).bind_text(3, identifier);
+  std::vector<RegistryReport> out;
+  while (q.step()) out.push_back(read_registry_report(q));
+  return out;
+}
+
+std::vector<RegistryReport> SqliteStore::do_latest_registry_reports(std::string_view tenant, std::string_view measure,
+                                                                    std::string_view period_start,
+                                                                    std::string_view period_end) {
+  auto reader = borrow_reader();
+  auto q = reader->query("SELECT " SIMPUL_REGISTRY_COLUMNS
+                         " FROM registry_reports r WHERE tenant = ?1 AND measure = ?2 AND period_start = ?3 AND "
+                         "period_end = ?4 AND id = (SELECT MAX(id) FROM registry_reports l WHERE l.tenant = r.tenant "
+                         "AND l.measure = r.measure AND l.period_start = r.period_start AND l.period_end = "
+                         "r.period_end AND l.facility = r.facility) ORDER BY facility");
+  q.bind_text(1, tenant).bind_text(2, measure).bind_text(3, period_start).bind_text(4, period_end);
+  std::vector<RegistryReport> out;
+  while (q.step()) out.push_back(read_registry_report(q));
+  return out;
+}
+
+#undef SIMPUL_REGISTRY_COLUMNS
 
 }  // namespace simpul::adapter::store

@@ -71,6 +71,12 @@ class SqliteStore final : public Store {
   std::vector<std::string> do_audit_tenants() override;
   void do_put_tree_head(AuditTreeHead head, Done done) override;
   std::vector<AuditTreeHead> do_read_tree_heads(std::string_view tenant, bool latest_only) override;
+  void do_put_registry_report(RegistryReport report, Completion<RegistryPutResult> done) override;
+  std::vector<RegistryReport> do_find_registry_reports(std::string_view tenant, std::string_view facility,
+                                                       std::string_view identifier) override;
+  std::vector<RegistryReport> do_latest_registry_reports(std::string_view tenant, std::string_view measure,
+                                                         std::string_view period_start,
+                                                         std::string_view period_end) override;
   bool on_writer_thread() const noexcept override;
 
  private:

@@ -532,6 +532,41 @@ std::optional<AuditTreeHead> Store::latest_tree_head(std::string_view tenant) {
   return std::move(heads.back());
 }
 
+// ---------------------------------------------------------------- registry reports
+
+void Store::put_registry_report(RegistryReport report, Completion<RegistryPutResult> done) {
+  done = timed("registry.put", std::move(done));
+  if (!accepted(done, [&] {
+        validate_tenant(report.tenant);
+        require(!report.facility.empty(), "registry report facility must not be empty");
+        require(!report.measure.empty(), "registry report measure must not be empty");
+        require(report.period_start.size() == 10 && report.period_end.size() == 10,
+                "registry report period must be two YYYY-MM-DD dates");
+        require(!report.resource.empty(), "registry report resource must not be empty");
+      }))
+    return;
+  do_put_registry_report(std::move(report), std::move(done));
+}
+
+RegistryPutResult Store::put_registry_report(RegistryReport report) {
+  return wait_for<RegistryPutResult>(
+      [&](Completion<RegistryPutResult> done) { put_registry_report(std::move(report), std::move(done)); });
+}
+
+std::vector<RegistryReport> Store::find_registry_reports(std::string_view tenant, std::string_view facility,
+                                                         std::string_view identifier) {
+  validate_tenant(tenant);
+  require(!identifier.empty(), "registry identifier must not be empty");
+  return timed_read("registry.find", [&] { return do_find_registry_reports(tenant, facility, identifier); });
+}
+
+std::vector<RegistryReport> Store::latest_registry_reports(std::string_view tenant, std::string_view measure,
+                                                           std::string_view period_start, std::string_view period_end) {
+  validate_tenant(tenant);
+  return timed_read("registry.latest",
+                    [&] { return do_latest_registry_reports(tenant, measure, period_start, period_end); });
+}
+
 // ---------------------------------------------------------------- open_store
 
 std::unique_ptr<Store> open_store(const StoreOptions& options) {

@@ -345,6 +345,31 @@ struct AuditTreeHead {
   UnixMillis signed_at = 0;
 };
 
+// ---------------------------------------------------------------- registry reports
+
+// One MeasureReport a facility sent to a registry tenant (docs/registry.md). Every version
+// is kept; for aggregation the latest (highest id) per (facility, measure, period) counts.
+// Only aggregates: no personal data is in it (the routes refuse any).
+struct RegistryReport {
+  std::int64_t id = 0;  // assigned by the store; the MeasureReport's id at the registry
+  std::string tenant;   // the registry tenant
+  std::string facility;
+  std::string area;          // the reporter's area when it was received
+  std::string measure;       // canonical URL
+  std::string period_start;  // YYYY-MM-DD
+  std::string period_end;
+  std::string identifier{};  // "system|value"; "" = none. Unique per (tenant, facility).
+  std::string content_hash;
+  std::string reporter_client;  // the OAuth2 client_id that sent it
+  std::string resource;         // the MeasureReport JSON as stored
+  UnixMillis received_at = 0;   // set by the store
+};
+
+struct RegistryPutResult {
+  RegistryReport report;  // as stored: this one, or the earlier one with the same identifier
+  bool created = false;   // false: the identifier was already there (nothing written)
+};
+
 // ---------------------------------------------------------------- the interface
 
 class Store {
@@ -433,6 +458,17 @@ class Store {
   std::vector<AuditTreeHead> read_tree_heads(std::string_view tenant);  // by tree_size
   std::optional<AuditTreeHead> latest_tree_head(std::string_view tenant);
 
+  // Registry reports. put: insert, unless (tenant, facility, identifier) is already stored,
+  // in which case the stored report is answered and nothing is written.
+  void put_registry_report(RegistryReport report, Completion<RegistryPutResult> done);
+  RegistryPutResult put_registry_report(RegistryReport report);
+  // A facility's reports carrying `identifier` ("system|value"), oldest first.
+  std::vector<RegistryReport> find_registry_reports(std::string_view tenant, std::string_view facility,
+                                                    std::string_view identifier);
+  // The latest report of every facility for (measure, period), by facility.
+  std::vector<RegistryReport> latest_registry_reports(std::string_view tenant, std::string_view measure,
+                                                      std::string_view period_start, std::string_view period_end);
+
  protected:
   explicit Store(LatencyHook on_latency);
   void report_latency(std::string_view op, double seconds) const noexcept;
@@ -471,6 +507,12 @@ class Store {
   virtual std::vector<std::string> do_audit_tenants() = 0;
   virtual void do_put_tree_head(AuditTreeHead head, Done done) = 0;
   virtual std::vector<AuditTreeHead> do_read_tree_heads(std::string_view tenant, bool latest_only) = 0;
+  virtual void do_put_registry_report(RegistryReport report, Completion<RegistryPutResult> done) = 0;
+  virtual std::vector<RegistryReport> do_find_registry_reports(std::string_view tenant, std::string_view facility,
+                                                               std::string_view identifier) = 0;
+  virtual std::vector<RegistryReport> do_latest_registry_reports(std::string_view tenant, std::string_view measure,
+                                                                 std::string_view period_start,
+                                                                 std::string_view period_end) = 0;
   // True on the thread that runs completion callbacks: blocking writes there would deadlock.
   virtual bool on_writer_thread() const noexcept = 0;
 

@@ -755,6 +755,28 @@ asio::awaitable<Result<SatusehatClient::TransactionResult>> SatusehatClient::pos
   co_return out;
 }
 
+asio::awaitable<Result<std::string>> SatusehatClient::post_resource(const SatusehatCredentials& credentials,
+                                                                    std::string type, std::string resource_json) {
+  const std::string label = "/fhir/" + (is_type_name(type) ? type : std::string("{type}"));
+  if (!is_type_name(type)) co_return local_rejection("not a FHIR resource type", "POST " + label + ": bad type");
+  Result<http::HttpResponse> r =
+      co_await fhir_call(credentials, http::Method::post, "/" + type, std::move(resource_json), label);
+  if (!r) co_return std::move(r).error();
+  rapidjson::Document d;
+  std::string id;
+  if (parse_json(d, r->body) && d.IsObject()) id = std::string(str(d, "id"));
+  if (id.empty()) {
+    if (auto loc = r->header("Location")) {
+      const std::string rel = relative_location(*loc);  // "Type/id/_history/n" or "Type/id"
+      if (rel.rfind(type + "/", 0) == 0) {
+        const std::string_view rest = std::string_view(rel).substr(type.size() + 1);
+        id = std::string(rest.substr(0, rest.find('/')));
+      }
+    }
+  }
+  co_return id;
+}
+
 asio::awaitable<Result<std::vector<std::string>>> SatusehatClient::search_by_identifier(
     const SatusehatCredentials& credentials, std::string type, std::string system_and_value) {
   const std::string label = "/fhir-r4/v1/" + (is_type_name(type) ? type : std::string("{type}")) + "?identifier={}";

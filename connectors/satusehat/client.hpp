@@ -147,6 +147,13 @@ class SatusehatClient {
   boost::asio::awaitable<Result<TransactionResult>> post_transaction(const SatusehatCredentials& credentials,
                                                                      std::string bundle_json);
 
+  // POST one resource to {fhir_base}/{Type} (a registry's MeasureReport, ...): the id the server
+  // gave it (the answer's `id`, else its Location header; "" when it names none). Like
+  // post_transaction, never retried once sent: outcome_unknown() errors are for the caller
+  // to reconcile by identifier.
+  boost::asio::awaitable<Result<std::string>> post_resource(const SatusehatCredentials& credentials, std::string type,
+                                                            std::string resource_json);
+
   // GET {Type}?identifier=system|value: the ids found (empty vector = certainly not there).
   boost::asio::awaitable<Result<std::vector<std::string>>> search_by_identifier(
       const SatusehatCredentials& credentials, std::string type, std::string system_and_value);

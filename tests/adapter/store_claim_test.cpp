@@ -200,12 +200,14 @@ TEST_F(StoreClaim, MigrationFourFlagsAnExistingBacklog) {
     // Back to schema version 3: no blocked column, the old index.
     RawDb raw(dir_.db());
     raw.exec("DROP INDEX outbox_due");
+    raw.exec("DROP INDEX outbox_open");  // migration 4's covering index
     raw.exec("ALTER TABLE outbox DROP COLUMN blocked");
     raw.exec("CREATE INDEX outbox_due ON outbox (destination, next_attempt_at) WHERE status IN ('pending','retrying')");
-    raw.exec("DELETE FROM schema_version WHERE version = 4");
+    raw.exec("DROP TABLE registry_reports");  // migration 5
+    raw.exec("DELETE FROM schema_version WHERE version >= 4");
   }
   open();
-  EXPECT_EQ(store_->schema_version(), 4);
+  EXPECT_EQ(store_->schema_version(), 5);
   EXPECT_EQ(blocked(p), "0");
   EXPECT_EQ(blocked(k), "2");
   EXPECT_EQ(blocked(a), "1");
