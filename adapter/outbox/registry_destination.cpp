@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "adapter/auth.hpp"
+#include "adapter/outbox/satusehat_destination.hpp"
 #include "adapter/store/await.hpp"
 #include "fhir/error.hpp"
 #include "fhir/json.hpp"
@@ -25,32 +26,7 @@ DeliveryResult result(DeliveryResult::Kind kind, std::string error) {
 
 // The registry's answer as the engine needs it (the client scrubs secrets from it).
 DeliveryResult from_error(const ss::SatusehatError& e) {
-  DeliveryResult r;
-  if (e.http_status > 0) r.http_status = e.http_status;
-  r.error = "registry: " + e.summary();
-  r.retry_after = e.retry_after;
-  switch (e.kind) {
-    case ss::SatusehatError::transport_before_send:
-    case ss::SatusehatError::rate_limited:
-    case ss::SatusehatError::server:
-      r.kind = DeliveryResult::retry;
-      break;
-    case ss::SatusehatError::auth:
-      // Our credentials, not the report: retry with backoff so that fixing them drains the queue.
-      r.kind = DeliveryResult::retry;
-      r.error += " (check the tenant's registry_client_id / registry_client_secret)";
-      break;
-    case ss::SatusehatError::transport_unknown:
-    case ss::SatusehatError::timeout_unknown:
-    case ss::SatusehatError::malformed:
-      r.kind = DeliveryResult::unknown;
-      break;
-    case ss::SatusehatError::rejected:
-    case ss::SatusehatError::not_found:
-      r.kind = DeliveryResult::permanent;
-      break;
-  }
-  return r;
+  return delivery_result_of(e, "registry: ", "registry_client_id / registry_client_secret");
 }
 
 // "system|value" of an item (its source_id), for the registry search.

@@ -32,12 +32,19 @@ DeliveryResult result(DeliveryResult::Kind kind, std::string error) {
   return r;
 }
 
-// SATUSEHAT's answer as the engine needs it; its code, text and expression are kept (no secrets:
-// the client scrubs them) so the facility can act on them.
+// SATUSEHAT's answer for one step (`what`); its code, text and expression are kept (no
+// secrets: the client scrubs them) so the facility can act on them.
 DeliveryResult from_error(const ss::SatusehatError& e, std::string_view what) {
+  return delivery_result_of(e, std::string(what) + ": SATUSEHAT ", "satusehat_client_id / satusehat_client_secret");
+}
+
+}  // namespace
+
+DeliveryResult delivery_result_of(const ss::SatusehatError& e, const std::string& error_prefix,
+                                  std::string_view credentials) {
   DeliveryResult r;
   if (e.http_status > 0) r.http_status = e.http_status;
-  r.error = std::string(what) + ": SATUSEHAT " + e.summary();
+  r.error = error_prefix + e.summary();
   r.retry_after = e.retry_after;
   switch (e.kind) {
     case ss::SatusehatError::transport_before_send:
@@ -46,16 +53,14 @@ DeliveryResult from_error(const ss::SatusehatError& e, std::string_view what) {
       r.kind = DeliveryResult::retry;
       break;
     case ss::SatusehatError::auth:
-      // Our credentials, not the visit: retry with backoff so that fixing them drains the queue.
+      // Our credentials, not the data: retry with backoff so that fixing them drains the queue.
       r.kind = DeliveryResult::retry;
-      r.error += " (check the tenant's satusehat_client_id / satusehat_client_secret)";
+      r.error += " (check the tenant's " + std::string(credentials) + ")";
       break;
     case ss::SatusehatError::transport_unknown:
     case ss::SatusehatError::timeout_unknown:
-      r.kind = DeliveryResult::unknown;
-      break;
     case ss::SatusehatError::malformed:
-      // A 2xx we could not read was accepted; anything else unreadable may have been.
+      // Sent without a readable answer (a 2xx we could not read was accepted): reconcile first.
       r.kind = DeliveryResult::unknown;
       break;
     case ss::SatusehatError::rejected:
@@ -65,8 +70,6 @@ DeliveryResult from_error(const ss::SatusehatError& e, std::string_view what) {
   }
   return r;
 }
-
-}  // namespace
 
 ss::SatusehatEndpoints satusehat_endpoints_at(const std::string& origin) {
   std::string o = origin;

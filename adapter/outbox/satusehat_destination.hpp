@@ -25,6 +25,13 @@ namespace simpul::adapter::outbox {
 // naming the element SATUSEHAT would refuse (checked without any lookup).
 void plan_satusehat(const rapidjson::Value& bundle, const Tenant& tenant, IntakePlan& plan);
 
+// A SATUSEHAT-style upstream's error (SATUSEHAT itself, a registry) as the engine needs it:
+// retry before sending, on 429, 5xx and our own credentials (`credentials` names the tenant
+// keys to check); unknown when it was sent without a readable answer (reconciled first);
+// permanent when refused. The stored error starts with `error_prefix`.
+DeliveryResult delivery_result_of(const connectors::satusehat::SatusehatError& e, const std::string& error_prefix,
+                                  std::string_view credentials);
+
 // `[satusehat] endpoint` -> the auth and FHIR bases (for "simulator" the caller passes the
 // simulator's loopback origin to satusehat_endpoints_at).
 connectors::satusehat::SatusehatEndpoints satusehat_endpoints(const SatusehatSettings& settings);

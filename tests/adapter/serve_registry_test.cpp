@@ -16,6 +16,21 @@
 
 namespace {
 
+// A query parameter value, percent-encoded (RFC 3986 unreserved characters kept).
+std::string url_encoded(const std::string& text) {
+  std::string encoded;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') {
+      encoded += c;
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      encoded += buf;
+    }
+  }
+  return encoded;
+}
+
 using namespace simpul::testing::serve;
 
 constexpr const char* kSimpusKey = "demo-pkm-simpus-key";
@@ -198,16 +213,7 @@ TEST_F(ServeRegistryTest, MeasureReportsGoThroughTheOutboxAndAggregateExactlyByA
   const std::string a_token = token("pkm-a-client", "secret-pkm-a");
   const std::string identifier = std::string(done["focus"]["identifier"]["system"].GetString()) + "|" +
                                  done["focus"]["identifier"]["value"].GetString();
-  std::string encoded;
-  for (char c : identifier) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') {
-      encoded += c;
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
-      encoded += buf;
-    }
-  }
+  const std::string encoded = url_encoded(identifier);
   const Reply found = call(registry_port_, bhttp::verb::get, "/registry/fhir/MeasureReport?identifier=" + encoded, a_token);
   ASSERT_EQ(found.status, 200u) << found.body;
   const auto bundle = json_of(found.body);
@@ -307,16 +313,7 @@ TEST_F(ServeRegistryTest, ARegistryOutageEndsDeliveredExactlyOnce) {
   const std::string a_token = token("pkm-a-client", "secret-pkm-a");
   const auto done = task(task_id);
   const std::string value = done["focus"]["identifier"]["value"].GetString();
-  std::string encoded = "https%3A%2F%2Ffhir.simpul.id%2Fsid%2Fmeasure-report%7C";
-  for (char c : value) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') {
-      encoded += c;
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
-      encoded += buf;
-    }
-  }
+  const std::string encoded = url_encoded("https://fhir.simpul.id/sid/measure-report|" + value);
   const Reply found = call(registry_port_, bhttp::verb::get, "/registry/fhir/MeasureReport?identifier=" + encoded, a_token);
   ASSERT_EQ(found.status, 200u) << found.body;
   EXPECT_EQ(json_of(found.body)["entry"].Size(), 1u) << found.body;
