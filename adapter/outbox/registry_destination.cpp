@@ -114,15 +114,8 @@ awaitable<store::EnqueueResult> submit_measure_report(store::Store& store, Engin
 RegistryDestination::RegistryDestination(boost::asio::io_context& io, const Config& config,
                                          ss::SatusehatEndpoints endpoints)
     : http_(io,
-            [&config] {
-              connectors::http::ClientOptions o;
-              o.ca_bundle = config.registry.ca_bundle;
-              o.max_host_connections = static_cast<long>(config.registry.max_connections);
-              o.max_in_flight = std::max(o.max_in_flight, 2 * config.registry.max_connections);
-              o.total_timeout = std::max(config.registry.read_timeout, config.registry.write_timeout) +
-                                std::chrono::seconds(5);
-              return o;
-            }()),
+            oauth_fhir_http_options(config.registry.ca_bundle, config.registry.max_connections,
+                                    config.registry.read_timeout, config.registry.write_timeout)),
       client_(io, http_, std::move(endpoints), [&config] {
         ss::SatusehatOptions o;
         o.read_timeout = config.registry.read_timeout;

@@ -71,6 +71,17 @@ DeliveryResult delivery_result_of(const ss::SatusehatError& e, const std::string
   return r;
 }
 
+connectors::http::ClientOptions oauth_fhir_http_options(const std::string& ca_bundle, std::size_t max_connections,
+                                                         std::chrono::milliseconds read_timeout,
+                                                         std::chrono::milliseconds write_timeout) {
+  connectors::http::ClientOptions o;
+  o.ca_bundle = ca_bundle;
+  o.max_host_connections = static_cast<long>(max_connections);
+  o.max_in_flight = std::max(o.max_in_flight, 2 * max_connections);
+  o.total_timeout = std::max(read_timeout, write_timeout) + std::chrono::seconds(5);
+  return o;
+}
+
 ss::SatusehatEndpoints satusehat_endpoints_at(const std::string& origin) {
   std::string o = origin;
   while (!o.empty() && o.back() == '/') o.pop_back();
@@ -118,15 +129,8 @@ SatusehatDestination::SatusehatDestination(boost::asio::io_context& io, const Co
                                            ss::SatusehatEndpoints endpoints)
     : config_(config),
       http_(io,
-            [&config] {
-              connectors::http::ClientOptions o;
-              o.ca_bundle = config.satusehat.ca_bundle;
-              o.max_host_connections = static_cast<long>(config.satusehat.max_connections);
-              o.max_in_flight = std::max(o.max_in_flight, 2 * config.satusehat.max_connections);
-              o.total_timeout = std::max(config.satusehat.read_timeout, config.satusehat.write_timeout) +
-                                std::chrono::seconds(5);
-              return o;
-            }()),
+            oauth_fhir_http_options(config.satusehat.ca_bundle, config.satusehat.max_connections,
+                                    config.satusehat.read_timeout, config.satusehat.write_timeout)),
       client_(io, http_, std::move(endpoints), [&config] {
         ss::SatusehatOptions o;
         o.read_timeout = config.satusehat.read_timeout;

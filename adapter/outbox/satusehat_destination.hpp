@@ -32,6 +32,12 @@ void plan_satusehat(const rapidjson::Value& bundle, const Tenant& tenant, Intake
 DeliveryResult delivery_result_of(const connectors::satusehat::SatusehatError& e, const std::string& error_prefix,
                                   std::string_view credentials);
 
+// The outbound HTTP pool of a SATUSEHAT-style upstream (SATUSEHAT, a registry): TLS with
+// `ca_bundle`, `max_connections` to the host, a whole-call bound past the slower timeout.
+connectors::http::ClientOptions oauth_fhir_http_options(const std::string& ca_bundle, std::size_t max_connections,
+                                                         std::chrono::milliseconds read_timeout,
+                                                         std::chrono::milliseconds write_timeout);
+
 // `[satusehat] endpoint` -> the auth and FHIR bases (for "simulator" the caller passes the
 // simulator's loopback origin to satusehat_endpoints_at).
 connectors::satusehat::SatusehatEndpoints satusehat_endpoints(const SatusehatSettings& settings);
