@@ -44,12 +44,8 @@ std::string date_text(Day d) {
 
 // ---------------------------------------------------------------- parameters
 
-const Value* member(const Value& o, std::string_view key) {
-  return fhir::member(o, key);
-}
-
 std::int64_t count_at(const Value& o, std::string_view key, const std::string& path) {
-  const Value* v = member(o, key);
+  const Value* v = fhir::member(o, key);
   if (v == nullptr) return -1;
   if (!v->IsInt64() || v->GetInt64() < 0) {
     throw Error::value(path + " must be a whole number, 0 or more", path);
@@ -59,7 +55,7 @@ std::int64_t count_at(const Value& o, std::string_view key, const std::string& p
 
 // A decimal given as a JSON string or number, in thousandths (mg/dL x 1000), exactly.
 std::optional<std::int64_t> milli_at(const Value& o, std::string_view key, const std::string& path) {
-  const Value* v = member(o, key);
+  const Value* v = fhir::member(o, key);
   if (v == nullptr) return std::nullopt;
   std::optional<Rational> r;
   if (v->IsString()) r = Rational::try_parse(fhir::as_string_view(*v));
@@ -115,36 +111,36 @@ PeriodKey parse_period_key(std::string_view text, int school_year_start_month) {
 MeasureParameters parse_parameters(const Value& json) {
   if (!json.IsObject()) throw Error::value("the parameters must be a JSON object", "parameters");
   MeasureParameters p;
-  if (const Value* v = member(json, "utc_offset_minutes")) {
+  if (const Value* v = fhir::member(json, "utc_offset_minutes")) {
     if (!v->IsInt() || v->GetInt() < -720 || v->GetInt() > 840) {
       throw Error::value("utc_offset_minutes must be minutes east of UTC (WIB 420)", "utc_offset_minutes");
     }
     p.utc_offset_minutes = v->GetInt();
   }
-  if (const Value* v = member(json, "school_year_start_month")) {
+  if (const Value* v = fhir::member(json, "school_year_start_month")) {
     if (!v->IsInt() || v->GetInt() < 2 || v->GetInt() > 12) {
       throw Error::value("school_year_start_month must be 2..12", "school_year_start_month");
     }
     p.school_year_start_month = v->GetInt();
   }
   for (auto [key, out] : {std::pair<std::string_view, std::string*>{"area", &p.area}, {"provider", &p.provider}}) {
-    if (const Value* v = member(json, key)) {
+    if (const Value* v = fhir::member(json, key)) {
       if (!v->IsString()) throw Error::value(std::string(key) + " must be a string", std::string(key));
       *out = std::string(fhir::as_string_view(*v));
     }
   }
   p.kbk.utc_offset_minutes = p.utc_offset_minutes;
-  if (const Value* k = member(json, "kbk")) {
+  if (const Value* k = fhir::member(json, "kbk")) {
     if (!k->IsObject()) throw Error::value("kbk must be an object", "kbk");
     p.kbk_given = true;
     p.kbk.registered_participants = count_at(*k, "registered_participants", "kbk.registered_participants");
     p.kbk.dm_registered = count_at(*k, "dm_registered", "kbk.dm_registered");
     p.kbk.ht_registered = count_at(*k, "ht_registered", "kbk.ht_registered");
-    if (const Value* t = member(*k, "tacc_out_of_denominator")) {
+    if (const Value* t = fhir::member(*k, "tacc_out_of_denominator")) {
       if (!t->IsBool()) throw Error::value("kbk.tacc_out_of_denominator must be true or false", "kbk.tacc_out_of_denominator");
       p.kbk.tacc_out_of_denominator = t->GetBool();
     }
-    if (const Value* c = member(*k, "competence_diagnoses")) {
+    if (const Value* c = fhir::member(*k, "competence_diagnoses")) {
       if (!c->IsArray()) throw Error::value("kbk.competence_diagnoses must be an array of ICD-10 codes", "kbk.competence_diagnoses");
       for (rapidjson::SizeType i = 0; i < c->Size(); ++i) {
         const std::string path = "kbk.competence_diagnoses[" + std::to_string(i) + "]";
@@ -156,7 +152,7 @@ MeasureParameters parse_parameters(const Value& json) {
     if (auto s = milli_at(*k, "systolic_below_mmhg", "kbk.systolic_below_mmhg")) p.kbk.systolic_below_milli = *s;
     if (auto d = milli_at(*k, "diastolic_below_mmhg", "kbk.diastolic_below_mmhg")) p.kbk.diastolic_below_milli = *d;
   }
-  if (const Value* s = member(json, "sasaran")) {
+  if (const Value* s = fhir::member(json, "sasaran")) {
     if (!s->IsObject()) throw Error::value("sasaran must be an object of measure id -> target population", "sasaran");
     for (auto m = s->MemberBegin(); m != s->MemberEnd(); ++m) {
       const std::string id(fhir::as_string_view(m->name));
